@@ -1,0 +1,2 @@
+export { userService } from './service.js';
+export { readUserConfig, type UserConfig } from './config.js';

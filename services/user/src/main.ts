@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { userService } from './service.js';
+
+runService(userService());
