@@ -9,5 +9,7 @@ export default defineConfig({
     // Suites start real servers; running files one at a time keeps 2 cores from thrashing.
     fileParallelism: false,
     reporters: ['default'],
+    // Services log JSON; tests show only warnings and errors.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
   },
 });
