@@ -29,3 +29,13 @@ export {
 } from './postgres.js';
 export { ProcessStartError } from './process.js';
 export { startRedis, type RedisOptions, type RedisServer } from './redis.js';
+export {
+  CONTROL_PLANE_K8S_VERSION,
+  controlPlaneBinaries,
+  startControlPlane,
+  type CommandOptions,
+  type CommandResult,
+  type ControlPlane,
+  type ControlPlaneBinaries,
+  type ControlPlaneOptions,
+} from './control-plane.js';
