@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -57,8 +57,6 @@ describe('postgres', { timeout: 60_000 }, () => {
     await postgres.stop();
 
     await expect(query(postgres.url, 'select 1')).rejects.toThrow();
-    await expect(
-      import('node:fs/promises').then((fs) => fs.stat(postgres.dataDir)),
-    ).rejects.toThrow(/ENOENT/);
+    await expect(stat(postgres.dataDir)).rejects.toThrow(/ENOENT/);
   });
 });
