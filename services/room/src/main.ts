@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { roomService } from './service.js';
+
+runService(roomService());
