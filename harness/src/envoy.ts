@@ -152,7 +152,9 @@ function envoyComplaint(logPath: string, error: unknown): string {
   const complaints = tailLog(logPath, 50)
     .split('\n')
     .filter((line) => prefix.test(line))
-    .map((line) => line.replace(prefix, ''));
+    // Protobuf pads its parse errors with a random number of spaces so nobody matches on them;
+    // one space each keeps the message readable and greppable.
+    .map((line) => line.replace(prefix, '').replace(/ {2,}/g, ' '));
 
   return complaints.length > 0 ? complaints.join('\n') : messageOf(error);
 }

@@ -16,7 +16,7 @@ export interface NatsOptions {
   dataDir?: string;
   /** Client port on 127.0.0.1. Default: a free port. */
   port?: number;
-  /** Also serve the HTTP monitoring endpoints (`/varz`, `/jsz`, ...) on loopback. Default: false. */
+  /** Serve the HTTP monitoring endpoints (`/varz`, `/jsz`, ...) on loopback. Default: false. */
   monitor?: boolean;
   /** File that receives the server's output. Default: a temp file removed on stop. */
   logPath?: string;

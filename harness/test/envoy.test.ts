@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EnvoyConfigError, freePort, startEnvoy, validateEnvoyConfig } from '../src/index.js';
 
+const HTTP_CONNECTION_MANAGER =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3' +
+  '.HttpConnectionManager';
+
 /** A listener on `port` that answers every request with a fixed body. */
 function directResponseConfig(port: number, body: string): string {
   return `
@@ -12,7 +16,7 @@ static_resources:
         - filters:
             - name: envoy.filters.network.http_connection_manager
               typed_config:
-                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                "@type": ${HTTP_CONNECTION_MANAGER}
                 stat_prefix: ingress
                 route_config:
                   virtual_hosts:
@@ -35,7 +39,7 @@ describe('envoy', { timeout: 60_000 }, () => {
     const rejection = validateEnvoyConfig(broken);
 
     await expect(rejection).rejects.toBeInstanceOf(EnvoyConfigError);
-    await expect(rejection).rejects.toThrow(/no such field.*typo_field/);
+    await expect(rejection).rejects.toThrow(/no such field: 'typo_field'/);
   });
 
   it('accepts a valid config', async () => {
