@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { eventService } from './service.js';
+
+runService(eventService());
