@@ -1,0 +1,2 @@
+export { sessionService } from './service.js';
+export { readSessionConfig, type SessionConfig } from './config.js';

@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { sessionService } from './service.js';
+
+runService(sessionService());
