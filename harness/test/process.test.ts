@@ -83,14 +83,18 @@ describe('process', { timeout: 30_000 }, () => {
   });
 
   it('kills a process that ignores the stop signal once the grace period is over', async () => {
+    const logPath = join(dir, 'stubborn.log');
     const server = startProcess({
       name: 'stubborn',
       command: 'bash',
-      args: ['-c', 'trap "" TERM; exec sleep 30'],
-      logPath: join(dir, 'stubborn.log'),
+      args: ['-c', 'trap "" TERM; echo ignoring TERM; exec sleep 30'],
+      logPath,
       stopTimeoutMs: 200,
     });
-    await sleep(100);
+    // Only once it has said so is the trap in place; a signal before that would end it at once.
+    await waitUntilReady(server, async () =>
+      (await readFile(logPath, 'utf8')).includes('ignoring'),
+    );
 
     const exit = await server.stop();
 
