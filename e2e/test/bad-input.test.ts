@@ -9,9 +9,9 @@ import { RestClient } from '../src/index.js';
 
 let stack: Stack;
 let api: RestClient;
-let roomId: string;
-let sessionId: string;
-let userId: string;
+let roomId = '';
+let sessionId = '';
+let userId = '';
 
 beforeAll(async () => {
   stack = await startStack({ logLevel: 'warn' });
