@@ -12,3 +12,4 @@ export * from './nats.js';
 export * from './events.js';
 export * from './grpc-client.js';
 export * from './pagination.js';
+export * from './gauge.js';
