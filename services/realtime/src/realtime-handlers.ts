@@ -48,19 +48,20 @@ function streamEvents(
 ): Promise<void> {
   const { request, context, signal } = options;
   return new Promise<void>((resolve, reject) => {
-    let subscription: Subscription | undefined;
+    // Filled once subscribed; finish may run before that (a slow consumer during the catch-up).
+    const current: { subscription?: Subscription } = {};
     let done = false;
     const finish = (error?: Error) => {
       if (done) return;
       done = true;
-      subscription?.stop();
+      current.subscription?.stop();
       untrack();
       if (error) reject(error);
       else resolve();
     };
 
     const untrack = context.ledger.add({ drain: async () => finish(drainingError()) });
-    subscription = subscribe(context, {
+    current.subscription = subscribe(context, {
       ...request,
       sink: {
         send: (entry) => {

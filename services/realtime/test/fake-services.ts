@@ -9,7 +9,6 @@ import {
   startService,
   unary,
   type HandlerDeps,
-  type RunningService,
 } from '@roomcast/kit';
 import {
   EventServiceService,
@@ -95,17 +94,16 @@ export interface FakeEventService {
 }
 
 export async function startFakeEventService(): Promise<FakeEventService> {
-  let running: RunningService | undefined;
   const fake: FakeEventService = {
     address: '',
     stored: new Map(),
     calls: 0,
     delayMs: 0,
     maxPageSize: 1000,
-    stop: () => running?.stop() ?? Promise.resolve(),
+    stop: () => Promise.resolve(),
   };
 
-  running = await startService({
+  const running = await startService({
     name: 'fake-event',
     readConfig: () => FAKE_CONFIG,
     start: async (runtime) => {
@@ -126,5 +124,6 @@ export async function startFakeEventService(): Promise<FakeEventService> {
     },
   });
   fake.address = `127.0.0.1:${running.grpcPort}`;
+  fake.stop = running.stop;
   return fake;
 }
