@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { aggregationService } from './service.js';
+
+runService(aggregationService());
