@@ -8,12 +8,11 @@ import { TYPE_URL, typed, type AccessLog } from './envoy-types.js';
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   time: '%START_TIME%',
   request_id: '%REQ(X-REQUEST-ID)%',
-  method: '%REQ(:METHOD)%',
-  // The transcoder rewrites :path to the gRPC method and keeps the REST path aside.
+  // The transcoder rewrites :method and :path to the gRPC call and keeps the REST ones aside.
+  method: '%REQ(X-ENVOY-ORIGINAL-METHOD?:METHOD)%',
   path: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
   grpc_method: '%REQ(:PATH)%',
   status: '%RESPONSE_CODE%',
-  grpc_status: '%GRPC_STATUS_NUMBER%',
   response_flags: '%RESPONSE_FLAGS%',
   duration_ms: '%DURATION%',
   upstream_cluster: '%UPSTREAM_CLUSTER%',

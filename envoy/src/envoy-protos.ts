@@ -14,7 +14,7 @@ import protobuf from 'protobufjs';
 const BOOTSTRAP_FILE = 'envoy/config/bootstrap/v3/bootstrap.proto';
 
 /** Where `import "..."` lines are looked up, in order. */
-function includeDirs(): string[] {
+export function includeDirs(): string[] {
   const require = createRequire(import.meta.url);
   const xds = dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
   const protobufjs = dirname(require.resolve('protobufjs/package.json'));

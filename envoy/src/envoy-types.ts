@@ -200,6 +200,7 @@ export const TYPE_URL = {
   corsPolicy: `${TYPE_URL_PREFIX}envoy.extensions.filters.http.cors.v3.CorsPolicy`,
   transcoder: `${TYPE_URL_PREFIX}envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder`,
   buffer: `${TYPE_URL_PREFIX}envoy.extensions.filters.http.buffer.v3.Buffer`,
+  lua: `${TYPE_URL_PREFIX}envoy.extensions.filters.http.lua.v3.Lua`,
   filterConfig: `${TYPE_URL_PREFIX}envoy.config.route.v3.FilterConfig`,
   stdoutAccessLog: `${TYPE_URL_PREFIX}envoy.extensions.access_loggers.stream.v3.StdoutAccessLog`,
   httpProtocolOptions: `${TYPE_URL_PREFIX}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,

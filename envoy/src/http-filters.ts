@@ -1,9 +1,10 @@
 /**
- * The HTTP filter chain of the public listener: CORS, the request body limit, the gRPC-JSON
- * transcoder, then the router.
+ * The HTTP filter chain of the public listener: CORS, the request body limit, the check for
+ * unknown JSON fields (body-check.ts), the gRPC-JSON transcoder, then the router.
  *
  * Routes that must not meet a filter switch it off (route-config.ts): a WebSocket upgrade skips
- * the buffer (its request never ends) and the transcoder, a webhook skips the transcoder. The
+ * the buffer (its request never ends), the body check and the transcoder; a webhook skips the
+ * body check and the transcoder. The
  * other way round (off by default, on per route) is not open to the transcoder: Envoy will not
  * switch a filter on without a per-route config, and the transcoder's would repeat the
  * descriptor set.
@@ -17,6 +18,8 @@ import {
   type HttpFilter,
 } from './envoy-types.js';
 import type { ResolvedGatewayOptions } from './gateway-options.js';
+import { bodyCheckLua } from './body-check.js';
+import { readBodySchema } from './body-schema.js';
 import { transcodedServices } from './route-table.js';
 
 /** The names routes use to switch filters on in `typed_per_filter_config`. */
@@ -24,26 +27,42 @@ export const FILTER = {
   cors: 'envoy.filters.http.cors',
   transcoder: 'envoy.filters.http.grpc_json_transcoder',
   buffer: 'envoy.filters.http.buffer',
+  bodyCheck: 'envoy.filters.http.lua',
   router: 'envoy.filters.http.router',
 } as const;
 
 /** Builds the filter chain; reads the descriptor set so the YAML carries it inline. */
 export function buildHttpFilters(options: ResolvedGatewayOptions): HttpFilter[] {
+  const descriptorSet = readDescriptorSet(options.descriptorSetPath);
+  const services = transcodedServices();
+  const bodyCheck = bodyCheckLua(readBodySchema(descriptorSet, services));
+
   return [
     { name: FILTER.cors, typed_config: typed(TYPE_URL.cors, {}) },
     {
       name: FILTER.buffer,
       typed_config: typed(TYPE_URL.buffer, { max_request_bytes: options.maxRequestBodyBytes }),
     },
-    { name: FILTER.transcoder, typed_config: typed(TYPE_URL.transcoder, buildTranscoder(options)) },
+    {
+      name: FILTER.bodyCheck,
+      typed_config: typed(TYPE_URL.lua, { default_source_code: { inline_string: bodyCheck } }),
+    },
+    {
+      name: FILTER.transcoder,
+      typed_config: typed(TYPE_URL.transcoder, buildTranscoder(options, descriptorSet, services)),
+    },
     { name: FILTER.router, typed_config: typed(TYPE_URL.router, {}) },
   ];
 }
 
-function buildTranscoder(options: ResolvedGatewayOptions): GrpcJsonTranscoder {
+function buildTranscoder(
+  options: ResolvedGatewayOptions,
+  descriptorSet: Buffer,
+  services: string[],
+): GrpcJsonTranscoder {
   return {
-    proto_descriptor_bin: readDescriptorSet(options.descriptorSetPath),
-    services: transcodedServices(),
+    proto_descriptor_bin: descriptorSet.toString('base64'),
+    services,
     print_options: {
       // A zero count or an empty string is still printed, so clients need no defaults table.
       always_print_primitive_fields: true,
@@ -61,9 +80,9 @@ function buildTranscoder(options: ResolvedGatewayOptions): GrpcJsonTranscoder {
   };
 }
 
-function readDescriptorSet(path: string): string {
+function readDescriptorSet(path: string): Buffer {
   try {
-    return readFileSync(path).toString('base64');
+    return readFileSync(path);
   } catch (error) {
     throw new Error(`reading the transcoder's descriptor set ${path}`, { cause: error });
   }

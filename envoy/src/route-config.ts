@@ -58,7 +58,7 @@ function noRoute(): Route {
     name: 'no-route',
     match: { prefix: '/' },
     direct_response: { status: 404, body: { inline_string: 'no route' } },
-    typed_per_filter_config: disable(FILTER.transcoder),
+    typed_per_filter_config: disable(FILTER.transcoder, FILTER.bodyCheck),
   };
 }
 
@@ -92,14 +92,14 @@ function buildRoute(spec: RouteSpec, options: ResolvedGatewayOptions): Route {
           upgrade_configs: [{ upgrade_type: 'websocket' }],
         },
         // An upgrade request never ends, so the buffer would hold it forever.
-        typed_per_filter_config: disable(FILTER.transcoder, FILTER.buffer),
+        typed_per_filter_config: disable(FILTER.transcoder, FILTER.bodyCheck, FILTER.buffer),
       };
     case 'http':
       return {
         name,
         match: { prefix: spec.prefix },
         route: { cluster, timeout: seconds(options.routeTimeoutMs) },
-        typed_per_filter_config: disable(FILTER.transcoder),
+        typed_per_filter_config: disable(FILTER.transcoder, FILTER.bodyCheck),
       };
   }
 }

@@ -1,0 +1,180 @@
+/**
+ * The JSON body each REST method accepts, read from the descriptor set the transcoder uses:
+ * for every RPC with a `google.api.http` rule and a body, the method, the path as a Lua pattern,
+ * and the fields each message may carry.
+ *
+ * The transcoder drops a JSON field its message does not have and forwards the rest, so a typo
+ * (`displayname`) would succeed silently. The body check (body-check.ts) refuses it with this.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import { includeDirs } from './envoy-protos.js';
+
+/** A REST method with a JSON body. */
+export interface BodyRule {
+  method: string;
+  /** Lua pattern of the path (no query string), anchored at both ends. */
+  pathPattern: string;
+  /** The message the body is parsed into. */
+  message: string;
+}
+
+/**
+ * Per message, the keys a JSON object of it may have (JSON and proto field names alike): the
+ * name of the field's message when it is one to check inside, or `true` for any value.
+ */
+export type MessageFields = Record<string, Record<string, string | true>>;
+
+export interface BodySchema {
+  rules: BodyRule[];
+  messages: MessageFields;
+}
+
+interface FieldProto {
+  name: string;
+  jsonName?: string;
+  type: string;
+  typeName?: string;
+}
+interface MessageProto {
+  name: string;
+  field?: FieldProto[];
+  nestedType?: MessageProto[];
+  options?: { mapEntry?: boolean };
+}
+interface HttpRule {
+  get?: string;
+  put?: string;
+  post?: string;
+  delete?: string;
+  patch?: string;
+  body?: string;
+}
+interface FileProto {
+  package?: string;
+  messageType?: MessageProto[];
+  service?: Array<{
+    name: string;
+    method?: Array<{ inputType: string; options?: { '.google.api.http'?: HttpRule } }>;
+  }>;
+}
+
+/** Reads the schema of the given services' REST bodies from a binary FileDescriptorSet. */
+export function readBodySchema(descriptorSet: Uint8Array, services: readonly string[]): BodySchema {
+  const files = decodeFiles(descriptorSet);
+  const messages = new Map<string, MessageProto>();
+  for (const file of files) indexMessages(file.messageType ?? [], file.package ?? '', messages);
+
+  const rules: BodyRule[] = [];
+  const wanted = new Set<string>();
+  for (const file of files) {
+    for (const service of file.service ?? []) {
+      if (!services.includes(`${file.package}.${service.name}`)) continue;
+      for (const method of service.method ?? []) {
+        const rule = bodyRule(method.inputType.slice(1), method.options?.['.google.api.http']);
+        if (!rule) continue;
+        rules.push(rule);
+        wanted.add(rule.message);
+      }
+    }
+  }
+
+  return { rules, messages: fieldsOf(wanted, messages) };
+}
+
+function decodeFiles(descriptorSet: Uint8Array): FileProto[] {
+  const root = new protobuf.Root();
+  const dirs = includeDirs();
+  root.resolvePath = (_origin, target) =>
+    dirs.map((dir) => join(dir, target)).find((path) => existsSync(path)) ?? target;
+  // Field names come out in camelCase either way: protobufjs serves descriptor.proto from its own
+  // bundled copy (camelCase) once anything in the process loaded protobufjs/ext/descriptor.
+  root.loadSync(['google/protobuf/descriptor.proto', 'google/api/annotations.proto']);
+  root.resolveAll();
+
+  const type = root.lookupType('google.protobuf.FileDescriptorSet');
+  const set = type.toObject(type.decode(descriptorSet), { enums: String }) as { file: FileProto[] };
+  return set.file;
+}
+
+function indexMessages(list: MessageProto[], scope: string, into: Map<string, MessageProto>): void {
+  for (const message of list) {
+    const name = `${scope}.${message.name}`;
+    into.set(name, message);
+    indexMessages(message.nestedType ?? [], name, into);
+  }
+}
+
+function bodyRule(input: string, http: HttpRule | undefined): BodyRule | undefined {
+  if (!http?.body) return undefined;
+  const verbs = ['get', 'put', 'post', 'delete', 'patch'] as const;
+  const verb = verbs.find((name) => http[name]);
+  if (!verb) return undefined;
+
+  // `body: "field"` would parse the body into that field; our API only uses `body: "*"`.
+  if (http.body !== '*') return undefined;
+  return {
+    method: verb.toUpperCase(),
+    pathPattern: luaPathPattern(http[verb] ?? ''),
+    message: input,
+  };
+}
+
+/** `/v1/sessions/{session_id}:end` → `^/v1/sessions/[^/]+%:end$`. */
+export function luaPathPattern(template: string): string {
+  const [path, verb] = splitVerb(template);
+  const segments = path.split('/').map((segment) => {
+    if (/^\{[^=}]+(=\*)?\}$/.test(segment)) return '[^/]+';
+    if (/^\{.*\}$/.test(segment)) return '.+';
+    return luaEscape(segment);
+  });
+  return `^${segments.join('/')}${verb ? `%:${luaEscape(verb)}` : ''}$`;
+}
+
+function splitVerb(template: string): [string, string | undefined] {
+  const lastSlash = template.lastIndexOf('/');
+  const colon = template.indexOf(':', lastSlash);
+  return colon === -1
+    ? [template, undefined]
+    : [template.slice(0, colon), template.slice(colon + 1)];
+}
+
+function luaEscape(literal: string): string {
+  return literal.replace(/[%^$().[\]*+\-?]/g, (char) => `%${char}`);
+}
+
+/** The fields of the wanted messages and of every message they contain. */
+function fieldsOf(wanted: Set<string>, messages: Map<string, MessageProto>): MessageFields {
+  const result: MessageFields = {};
+  const queue = [...wanted];
+  while (queue.length > 0) {
+    const name = queue.shift() as string;
+    const message = messages.get(name);
+    if (!message || result[name]) continue;
+
+    const fields: Record<string, string | true> = {};
+    for (const field of message.field ?? []) {
+      const nested = checkedMessage(field, messages);
+      if (nested) queue.push(nested);
+      fields[field.name] = nested ?? true;
+      if (field.jsonName) fields[field.jsonName] = nested ?? true;
+    }
+    result[name] = fields;
+  }
+  return result;
+}
+
+/**
+ * The message to check inside a field: one of ours, not a map (any keys) nor a well-known type
+ * (a Timestamp is a string in JSON, a Struct is any object).
+ */
+function checkedMessage(
+  field: FieldProto,
+  messages: Map<string, MessageProto>,
+): string | undefined {
+  if (field.type !== 'TYPE_MESSAGE' || !field.typeName) return undefined;
+  const name = field.typeName.slice(1);
+  if (name.startsWith('google.protobuf.')) return undefined;
+  return messages.get(name)?.options?.mapEntry ? undefined : name;
+}
