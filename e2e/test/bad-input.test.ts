@@ -36,7 +36,8 @@ interface Case {
   name: string;
   method: 'GET' | 'POST' | 'PATCH';
   path: () => string;
-  body?: string;
+  /** Built when the case runs, after the ids exist. */
+  body?: string | (() => string);
   status: number;
   /** A word the message or reason must contain. */
   mentions: RegExp;
@@ -194,7 +195,7 @@ const cases: Case[] = [
     name: 'a second live session in a room',
     method: 'POST',
     path: () => '/v1/sessions',
-    body: json({ roomId }),
+    body: () => json({ roomId }),
     status: 409,
     mentions: /SESSION_ALREADY_LIVE/,
   },
@@ -209,7 +210,7 @@ const cases: Case[] = [
     name: 'an empty chat message',
     method: 'POST',
     path: () => `/v1/sessions/${sessionId}/messages`,
-    body: json({ userId, text: '' }),
+    body: () => json({ userId, text: '' }),
     status: 400,
     mentions: /text/i,
   },
@@ -217,7 +218,7 @@ const cases: Case[] = [
     name: 'a chat message over the room limit',
     method: 'POST',
     path: () => `/v1/sessions/${sessionId}/messages`,
-    body: json({ userId, text: 'ünïcödé 🎉🎉🎉' }),
+    body: () => json({ userId, text: 'ünïcödé 🎉🎉🎉' }),
     status: 400,
     mentions: /10/,
   },
@@ -281,7 +282,7 @@ describe('bad input through Envoy', () => {
     const response = await api.send<Record<string, unknown>>(
       testCase.method,
       testCase.path(),
-      testCase.body,
+      typeof testCase.body === 'function' ? testCase.body() : testCase.body,
     );
 
     expect(response.status).toBe(testCase.status);
