@@ -45,6 +45,8 @@ export interface ManagedServiceOptions {
   grpcPort: number;
   /** How long a start may take until SERVING. */
   healthTimeoutMs: number;
+  /** Abandons a start in progress (the process is stopped again). */
+  signal?: AbortSignal;
   emit: StackEventListener;
 }
 
@@ -72,6 +74,7 @@ export class ManagedService {
    */
   async start(): Promise<void> {
     if (this.isRunning()) return;
+    this.options.signal?.throwIfAborted();
 
     const { name, entry, cwd, env, logPath, emit } = this.options;
     const started = Date.now();
@@ -115,6 +118,7 @@ export class ManagedService {
 
     try {
       while (Date.now() < deadline) {
+        this.options.signal?.throwIfAborted();
         if (!child.isRunning()) throw this.exitedEarly(await child.exited);
 
         try {

@@ -6,7 +6,10 @@
 import { UPSTREAMS } from '@roomcast/envoy';
 import { freePort } from '@roomcast/harness';
 import { createServer } from 'node:net';
+import { PORT_BLOCK_SIZE, portBaseProblem } from './port-base.js';
 import { SERVICE_NAMES, type ServiceName, type ServicePorts } from './service-catalog.js';
+
+export { PORT_BLOCK_SIZE };
 
 /** Every port of one stack, all on 127.0.0.1. */
 export interface StackPorts {
@@ -24,9 +27,6 @@ export interface StackPorts {
  * PORT_BLOCK_SIZE ports starting at base), or `'free'` (whatever the kernel offers).
  */
 export type PortChoice = 'standard' | 'free' | { base: number };
-
-/** How many consecutive ports `{ base }` takes. */
-export const PORT_BLOCK_SIZE = 40;
 
 /**
  * The fixed defaults of `roomcast up`. Envoy on 8080 (admin 9901) and the services on the local
@@ -61,11 +61,8 @@ export const STANDARD_PORTS: StackPorts = {
  * Redis N+4, service gRPC N+10.., Realtime WS N+20, Adapter HTTP N+21, metrics N+30...
  */
 export function portBlock(base: number): StackPorts {
-  if (!Number.isInteger(base) || base < 1024 || base + PORT_BLOCK_SIZE > 65536) {
-    throw new RangeError(
-      `port base must be a whole number from 1024 to ${65536 - PORT_BLOCK_SIZE}, got ${base}`,
-    );
-  }
+  const problem = portBaseProblem(base);
+  if (problem) throw new RangeError(problem);
 
   return {
     envoy: base,

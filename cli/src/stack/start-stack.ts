@@ -50,6 +50,11 @@ export interface StackOptions {
   healthTimeoutMs?: number;
   /** Receives every state change of the stack. */
   onEvent?: StackEventListener;
+  /**
+   * Abandons the start when aborted (Ctrl-C during start-up): what had started is stopped and
+   * `startStack` rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 /** A running local stack. */
@@ -97,8 +102,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const ports = await planPorts(options.ports ?? 'free');
     if (options.install !== false) await ensureServersInstalled({ repoRoot: REPO_ROOT, emit });
+    const context = { dirs, ports, emit, teardown, signal: options.signal };
 
-    const infra = await startBackingServers({ dirs, ports, emit, teardown });
+    const infra = await startBackingServers(context);
     const secret = await loadOrCreateWebhookSecret(dirs.dataDir);
     const names = chooseServices(options, emit);
     const services = new Map<ServiceName, ManagedService>();
@@ -116,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         logPath: join(dirs.logDir, `${name}.log`),
         grpcPort: ports.services[name].grpc,
         healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
+        signal: options.signal,
         emit,
       });
       teardown.add(`the ${name} service`, () => service.stop());
@@ -123,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await service.start();
     }
 
-    await startGateway({ dirs, ports, emit, teardown });
+    await startGateway(context);
     const restUrl = `http://127.0.0.1:${ports.envoy}`;
     emit({ kind: 'stack-ready', restUrl, elapsedMs: Date.now() - started });
 
@@ -145,6 +152,7 @@ interface StartContext {
   ports: StackPorts;
   emit: StackEventListener;
   teardown: Teardown;
+  signal: AbortSignal | undefined;
 }
 
 /** PostgreSQL, NATS and Redis, one after the other so each failure is reported on its own. */
@@ -173,8 +181,18 @@ async function startBackingServers(context: StartContext): Promise<BackingServer
 async function startGateway(context: StartContext): Promise<void> {
   const { ports, dirs } = context;
   await startServer('envoy', context, async () => {
+    let configYaml: string;
+    try {
+      configYaml = gatewayYaml(ports);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`generating the Envoy config with @roomcast/envoy: ${reason}`, {
+        cause: error,
+      });
+    }
+
     const envoy = await startEnvoy({
-      configYaml: gatewayYaml(ports),
+      configYaml,
       adminPort: ports.envoyAdmin,
       logPath: join(dirs.logDir, 'envoy.log'),
     });
@@ -188,6 +206,7 @@ async function startServer<T extends { url: string; stop(): Promise<void> }>(
   context: StartContext,
   start: () => Promise<T>,
 ): Promise<T> {
+  context.signal?.throwIfAborted();
   context.emit({ kind: 'server-starting', name });
   const server = await start();
   context.teardown.add(name, async () => {
