@@ -86,7 +86,8 @@ function buildRoute(spec: RouteSpec, options: ResolvedGatewayOptions): Route {
         match: { prefix: spec.prefix },
         route: {
           cluster,
-          // The route timeout counts until the response ends, which for a socket is never.
+          // A socket's life is bounded by silence (idle_timeout), never by age. Envoy 1.37 already
+          // stops the route timeout once the upgrade is answered; 0s keeps that so if it changes.
           timeout: '0s',
           idle_timeout: seconds(options.websocketIdleTimeoutMs),
           upgrade_configs: [{ upgrade_type: 'websocket' }],
