@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertContiguous,
   RestClient,
+  ResumingSocket,
   SessionSocket,
   waitUntil,
   type StoredEvent,
@@ -142,6 +143,30 @@ describe('platform end to end, through Envoy', () => {
     assertContiguous(history, 1);
     expect(chatsOf(history).map((event) => event.chat?.text)).toEqual(sent);
     expect(new Set(history.map((event) => event.eventId)).size).toBe(history.length);
+  });
+
+  it('e2e - a Realtime restart sends viewers away with 1012 and they resume losing nothing', async () => {
+    const viewer = new ResumingSocket(
+      (after) =>
+        `${stack.sessionSocketUrl(ids.sessionId)}?after_sequence=${after}&user_id=${ids.viewerIds[0]}`,
+    );
+    await viewer.open();
+    const burst = postChats(60, ids.hostId, 'across-restart');
+    await waitUntil('the burst to be under way', async () =>
+      viewer.events.length > 0 ? true : undefined,
+    );
+
+    await stack.restartService('realtime');
+    await burst;
+    await waitUntil('every message to reach the resumed viewer', async () =>
+      viewer.events.some((event) => event.chat?.text === sent.at(-1)) ? true : undefined,
+    );
+    viewer.close();
+
+    expect(viewer.closeCodes).toContain(1012);
+    assertContiguous(viewer.events, 1);
+    expect(chatsOf(viewer.events).map((event) => event.chat?.text)).toEqual(sent);
+    sockets.length = 0;
   });
 
   it('e2e - ending the session freezes analytics that match what was sent', async () => {
