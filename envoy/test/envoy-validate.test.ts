@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EnvoyConfigError, validateEnvoyConfig } from '@roomcast/harness';
 import { KUBERNETES_SERVICE_PREFIX, renderGatewayYaml } from '@roomcast/envoy';
@@ -24,6 +25,13 @@ describe('envoy --mode validate', () => {
 
     expect(templates.length).toBe(8);
     expect(new Set(templates)).toEqual(new Set([KUBERNETES_SERVICE_PREFIX]));
+  });
+
+  it('gateway config - the chart ships exactly what the generator makes', () => {
+    const shipped = new URL('../../charts/roomcast/files/envoy.yaml', import.meta.url);
+
+    // If this fails: npx tsx envoy/src/main.ts --preset kubernetes --out charts/roomcast/files/envoy.yaml
+    expect(readFileSync(shipped, 'utf8')).toBe(renderGatewayYaml({ preset: 'kubernetes' }));
   });
 
   it('gateway config - the real Envoy refuses a config the generator did not make', async () => {
