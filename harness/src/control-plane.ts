@@ -392,6 +392,9 @@ function runCommand(
         resolve({ exitCode: error.code, stdout, stderr });
       },
     );
+    // A command that exits without reading its input closes the pipe first; its exit code and
+    // stderr tell what happened, so the write's EPIPE carries nothing more.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }
