@@ -1,0 +1,4 @@
+import { runService } from '@roomcast/kit';
+import { adapterService } from './service.js';
+
+runService(adapterService());
