@@ -7,7 +7,7 @@
  */
 import type { Logger } from '@roomcast/kit';
 
-import { countCleanupFailure, hasFinalizer, removeFinalizer } from './finalizer.js';
+import { hasFinalizer, removeFinalizer } from './finalizer.js';
 import { isConflict, type KubeClients } from './kube-client.js';
 import type { EventRecorder } from './kube-events.js';
 import type { OperatorEvents } from './operator-events.js';
@@ -30,10 +30,12 @@ export class RoomCleanup {
   constructor(private readonly deps: RoomCleanupDeps) {}
 
   /**
-   * Cleans up a Room being deleted and removes the finalizer.
+   * Cleans up a Room being deleted and removes the finalizer. `failedBefore` is how many
+   * attempts for this Room already failed (the work queue counts them; nothing is written to
+   * the object, whose every change would trigger a retry at once and skip the backoff).
    * @throws to ask for a retry, while attempts remain.
    */
-  async finalize(room: RoomObject, log: Logger): Promise<void> {
+  async finalize(room: RoomObject, log: Logger, failedBefore: number): Promise<void> {
     if (!hasFinalizer(room)) return;
     const key = keyOf(room);
 
@@ -49,7 +51,7 @@ export class RoomCleanup {
       roomId = await this.archive(room);
     } catch (caught) {
       if (isConflict(caught)) throw caught;
-      const { attempts, room: counted } = await countCleanupFailure(this.deps.clients, room);
+      const attempts = failedBefore + 1;
       const error = caught instanceof Error ? caught.message : String(caught);
       log.warn({ attempts, max: this.deps.maxAttempts, err: error }, 'room cleanup failed');
       if (attempts < this.deps.maxAttempts) throw caught;
@@ -57,7 +59,7 @@ export class RoomCleanup {
       const message =
         `cleanup gave up after ${attempts} failed attempts (last: ${error}); the room may be ` +
         `left unarchived and its history state in place`;
-      return this.letGo(counted, { why: 'failures', message }, log);
+      return this.letGo(room, { why: 'failures', message }, log);
     }
 
     this.deps.events.emit({ type: 'room-archived', key, roomId });

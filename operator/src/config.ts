@@ -40,7 +40,10 @@ export interface AutoscaleConfig {
   intervalMs: number;
   /** REALTIME_CONNECTIONS_KEY: the Redis hash of pod name to count; realtime:connections. */
   connectionsKey: string;
-  /** REALTIME_HEARTBEAT_PREFIX: a pod's count counts only while `<prefix><pod>` exists. */
+  /**
+   * REALTIME_HEARTBEAT_PREFIX: a pod's count counts only while `<prefix><pod>` exists;
+   * default realtime:instance: (what services/realtime writes).
+   */
   heartbeatPrefix: string;
 }
 
@@ -158,7 +161,7 @@ function readAutoscaleConfig(env: EnvReader, namespace: string): AutoscaleConfig
     }),
     intervalMs: env.int('AUTOSCALE_INTERVAL_MS', { default: 5_000, min: 50, max: HOUR_MS }),
     connectionsKey: env.string('REALTIME_CONNECTIONS_KEY', 'realtime:connections'),
-    heartbeatPrefix: env.string('REALTIME_HEARTBEAT_PREFIX', 'realtime:heartbeat:'),
+    heartbeatPrefix: env.string('REALTIME_HEARTBEAT_PREFIX', 'realtime:instance:'),
   };
 }
 

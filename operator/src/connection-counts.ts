@@ -1,7 +1,7 @@
 /**
  * Realtime's live connection counts, as its pods report them in Redis: the hash
  * `realtime:connections` maps pod name to its open sockets, and each pod keeps a heartbeat key
- * `realtime:heartbeat:<pod>` alive with a short TTL. A count whose heartbeat expired belongs to
+ * `realtime:instance:<pod>` alive with a short TTL. A count whose heartbeat expired belongs to
  * a pod that died without cleaning up and is ignored.
  */
 import type { Redis } from '@roomcast/kit';

@@ -7,7 +7,6 @@
 import type { KubeClients } from './kube-client.js';
 import { MERGE_PATCH } from './kube-client.js';
 import {
-  CLEANUP_ATTEMPTS_ANNOTATION,
   CLEANUP_FINALIZER,
   ROOM_GROUP,
   ROOM_PLURAL,
@@ -29,25 +28,6 @@ export function addFinalizer(clients: KubeClients, room: RoomObject): Promise<Ro
 export async function removeFinalizer(clients: KubeClients, room: RoomObject): Promise<void> {
   const finalizers = (room.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
   await patchMetadata(clients, room, { finalizers });
-}
-
-/** Failed cleanups recorded on the object so far. */
-export function cleanupAttempts(room: RoomObject): number {
-  const raw = room.metadata.annotations?.[CLEANUP_ATTEMPTS_ANNOTATION];
-  const attempts = raw === undefined ? 0 : Number.parseInt(raw, 10);
-  return Number.isFinite(attempts) && attempts > 0 ? attempts : 0;
-}
-
-/** Records one more failed cleanup on the object; returns the count and the stored object. */
-export async function countCleanupFailure(
-  clients: KubeClients,
-  room: RoomObject,
-): Promise<{ attempts: number; room: RoomObject }> {
-  const attempts = cleanupAttempts(room) + 1;
-  const stored = await patchMetadata(clients, room, {
-    annotations: { [CLEANUP_ATTEMPTS_ANNOTATION]: String(attempts) },
-  });
-  return { attempts, room: stored };
 }
 
 async function patchMetadata(

@@ -113,7 +113,7 @@ export class RoomController {
     events.emit({ type: 'reconcile-started', key });
     try {
       if (room.metadata.deletionTimestamp) {
-        await this.options.cleanup.finalize(room, log);
+        await this.options.cleanup.finalize(room, log, this.queue.retries(key));
         events.emit({ type: 'reconcile-succeeded', key, ready: false });
       } else {
         const ready = await this.options.reconciler.reconcile(room, log);

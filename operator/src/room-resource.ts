@@ -13,8 +13,6 @@ export const ROOM_KIND = 'Room';
 export const CLEANUP_FINALIZER = 'roomcast.dev/cleanup';
 /** Set to "true" to let a Room go without cleanup: the escape hatch of docs/operator.md. */
 export const SKIP_CLEANUP_ANNOTATION = 'roomcast.dev/skip-cleanup';
-/** Failed cleanups so far, kept on the object so the bound survives an operator restart. */
-export const CLEANUP_ATTEMPTS_ANNOTATION = 'roomcast.dev/cleanup-attempts';
 
 export interface RoomSpec {
   title: string;
