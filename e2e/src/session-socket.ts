@@ -14,6 +14,8 @@ export interface StoredEvent {
 /** A browser-like WebSocket client of one session that records every event it receives. */
 export class SessionSocket {
   readonly events: StoredEvent[] = [];
+  /** When each event arrived (performance.now()), index for index with events. */
+  readonly arrivals: number[] = [];
   closeCode: number | undefined;
   private readonly socket: WebSocket;
 
@@ -21,7 +23,9 @@ export class SessionSocket {
     this.socket = socket;
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { type: string; event?: StoredEvent };
-      if (frame.type === 'event' && frame.event) this.events.push(frame.event);
+      if (frame.type !== 'event' || !frame.event) return;
+      this.events.push(frame.event);
+      this.arrivals.push(performance.now());
     });
     socket.on('close', (code) => {
       this.closeCode = code;
