@@ -19,14 +19,16 @@ export function endpointSummary(stack: Stack): string[] {
     `  data       ${shortPath(stack.dataDir)}${stack.persistent ? '' : ' (temporary)'}`,
     `  webhook secret (Adapter) in ${shortPath(stack.webhookSecretPath)}`,
     '',
-    'Try:',
+    'Try (each call prints the id the next one needs):',
     `  curl -s -X POST ${rest}/v1/users -H 'content-type: application/json' \\`,
     `    -d '{"handle":"ada","displayName":"Ada","role":"USER_ROLE_BROADCASTER"}'`,
     `  curl -s -X POST ${rest}/v1/rooms -H 'content-type: application/json' \\`,
     `    -d '{"slug":"lobby","title":"Lobby","owner":"ada"}'`,
     `  curl -s -X POST ${rest}/v1/sessions -H 'content-type: application/json' \\`,
-    `    -d '{"roomId":"1","title":"First show"}'`,
-    `  curl -s ${rest}/v1/events/sessions/1`,
+    `    -d '{"roomId":"ROOM_ID","title":"First show"}'`,
+    `  curl -s -X POST ${rest}/v1/sessions/SESSION_ID/messages \\`,
+    `    -H 'content-type: application/json' -d '{"userId":"USER_ID","text":"hello 👋"}'`,
+    `  curl -s ${rest}/v1/events/sessions/SESSION_ID`,
     `  curl -s ${rest}/v1/realtime/healthz`,
     '',
   ];
@@ -35,7 +37,9 @@ export function endpointSummary(stack: Stack): string[] {
 /** The lines printed for `--demo` once its session is live. */
 export function demoSummary(stack: Stack, demo: { sessionId: string; reused: string[] }): string[] {
   const socket = stack.sessionSocketUrl(demo.sessionId);
-  const watch = `node -e "const W=require('ws');new W('${socket}').on('message',m=>console.log(String(m)))"`;
+  const watch =
+    `node -e "const W=require('ws');` +
+    `new W('${socket}').on('message',m=>console.log(String(m)))"`;
   return [
     `Demo: session ${demo.sessionId} is live` +
       (demo.reused.length > 0 ? ` (found from an earlier run: ${demo.reused.join(', ')})` : ''),
