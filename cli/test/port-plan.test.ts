@@ -88,7 +88,7 @@ describe('service environment', () => {
     });
   });
 
-  it('env - only the Adapter gets the webhook secret; WS_PORT, HTTP_PORT go to their owners', () => {
+  it('env - the secret goes to the Adapter alone, WS_PORT and HTTP_PORT to their owners', () => {
     for (const name of SERVICE_NAMES) {
       const env = serviceEnv(name, inputs);
       expect('ADAPTER_WEBHOOK_SECRET' in env, name).toBe(name === 'adapter');
