@@ -4,7 +4,7 @@ import { ConfigError, EnvReader, readBaseConfig, type BaseConfig } from '@roomca
 export interface AdapterConfig extends BaseConfig {
   redisUrl: string;
   natsUrl: string;
-  /** HTTP_PORT: where webhooks are posted; default 8091. */
+  /** HTTP_PORT: where webhooks are posted; default 8082. */
   httpPort: number;
   /** ADAPTER_WEBHOOK_SECRET: the shared HMAC key; at least 16 characters. Never logged. */
   webhookSecret: string;
@@ -30,7 +30,7 @@ export function readAdapterConfig(env = new EnvReader()): AdapterConfig {
     ...readBaseConfig(env, { grpcPort: 50057, metricsPort: 9471 }),
     redisUrl: env.url('REDIS_URL', ['redis', 'rediss']),
     natsUrl: env.url('NATS_URL', ['nats', 'tls']),
-    httpPort: env.port('HTTP_PORT', 8091),
+    httpPort: env.port('HTTP_PORT', 8082),
     webhookSecret,
     timestampToleranceS: env.int('ADAPTER_TIMESTAMP_TOLERANCE_S', {
       default: 300,

@@ -9,7 +9,7 @@ export interface RealtimeConfig extends BaseConfig {
   sessionServiceAddr: string;
   /** EVENT_SERVICE_ADDR, host:port. */
   eventServiceAddr: string;
-  /** WS_PORT: the HTTP server that upgrades /ws/sessions/{id}; default 8090. */
+  /** WS_PORT: the HTTP server that upgrades /ws/sessions/{id}; default 8081. */
   wsPort: number;
   /** PING_INTERVAL_MS: how often each socket is pinged; default 15000. Two missed pongs end it. */
   pingIntervalMs: number;
@@ -41,7 +41,7 @@ export function readRealtimeConfig(env = new EnvReader()): RealtimeConfig {
     natsUrl: env.url('NATS_URL', ['nats', 'tls']),
     sessionServiceAddr: env.address('SESSION_SERVICE_ADDR'),
     eventServiceAddr: env.address('EVENT_SERVICE_ADDR'),
-    wsPort: env.port('WS_PORT', 8090),
+    wsPort: env.port('WS_PORT', 8081),
     pingIntervalMs: ms('PING_INTERVAL_MS', 15_000),
     maxBufferedBytes: env.int('REALTIME_MAX_BUFFERED_BYTES', { default: 1 << 20, min: 1024 }),
     maxQueuedEvents: env.int('REALTIME_MAX_QUEUED_EVENTS', { default: 1000, min: 1 }),
