@@ -4,12 +4,7 @@
  */
 export { startStack, type Stack, type StackOptions } from './stack/start-stack.js';
 export type { ServerName, StackEvent, StackEventListener } from './stack/stack-events.js';
-export {
-  availableServices,
-  SERVICE_NAMES,
-  type ServiceName,
-  type ServicePorts,
-} from './stack/service-catalog.js';
+export { SERVICE_NAMES, type ServiceName, type ServicePorts } from './stack/service-catalog.js';
 export {
   PORT_BLOCK_SIZE,
   portBlock,

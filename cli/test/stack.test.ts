@@ -1,17 +1,10 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  availableServices,
-  REPO_ROOT,
-  startStack,
-  type Stack,
-  type StackEvent,
-} from '../src/index.js';
+import { SERVICE_NAMES, startStack, type Stack, type StackEvent } from '../src/index.js';
 import { healthProbe } from '../src/stack/health-probe.js';
 import { descendantsOf, isAlive } from './process-tree.js';
 
-/** Every service whose main.ts exists; the full seven once all have landed. */
-const SERVICES = availableServices(REPO_ROOT);
+const SERVICES = SERVICE_NAMES;
 
 async function healthOf(port: number): Promise<string> {
   const probe = healthProbe(port);
@@ -39,7 +32,7 @@ describe('local stack launcher', () => {
 
   beforeAll(async () => {
     earlier = descendantsOf(process.pid);
-    stack = await startStack({ services: SERVICES, onEvent: (event) => events.push(event) });
+    stack = await startStack({ onEvent: (event) => events.push(event) });
   });
 
   afterAll(async () => {

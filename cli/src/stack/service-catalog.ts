@@ -47,9 +47,15 @@ export function serviceEntry(repoRoot: string, name: ServiceName): string {
   return join(repoRoot, 'services', name, 'src', 'main.ts');
 }
 
-/** The services whose entry point exists in this checkout, in start order. */
-export function availableServices(repoRoot: string): ServiceName[] {
-  return SERVICE_NAMES.filter((name) => existsSync(serviceEntry(repoRoot, name)));
+/**
+ * Checks that every service to start has its entry point, before anything starts.
+ * @throws Error naming each missing `main.ts`.
+ */
+export function assertEntriesExist(repoRoot: string, names: readonly ServiceName[]): void {
+  const missing = names.map((name) => serviceEntry(repoRoot, name)).filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    throw new Error(`cannot start the stack: missing service entry point ${missing.join(', ')}`);
+  }
 }
 
 /**

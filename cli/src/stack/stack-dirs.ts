@@ -23,8 +23,11 @@ export interface StackDirs {
   logDir: string;
   /** True when the data outlives the stack. */
   persistent: boolean;
-  /** Removes what must not outlive the stack (the temp dir of an ephemeral one). */
-  cleanUp(): Promise<void>;
+  /**
+   * Removes what must not outlive the stack: the temp dir of an ephemeral one, or with
+   * `keepLogs` all of it but the logs, so a failed start can still be read.
+   */
+  cleanUp(options?: { keepLogs?: boolean }): Promise<void>;
 }
 
 /**
@@ -43,8 +46,9 @@ export async function prepareStackDirs(options: {
   await mkdir(dataDir, { recursive: true });
   await mkdir(logDir, { recursive: true });
 
-  const cleanUp = async (): Promise<void> => {
-    if (temp) await rm(temp, { recursive: true, force: true });
+  const cleanUp = async ({ keepLogs = false } = {}): Promise<void> => {
+    if (!temp) return;
+    await rm(keepLogs ? dataDir : temp, { recursive: true, force: true });
   };
   return { dataDir, logDir, persistent: temp === undefined, cleanUp };
 }

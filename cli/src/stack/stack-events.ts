@@ -15,8 +15,6 @@ export type StackEvent =
   | { kind: 'server-starting'; name: ServerName }
   | { kind: 'server-started'; name: ServerName; url: string }
   | { kind: 'server-stopped'; name: ServerName }
-  /** A service left out because its entry point does not exist in this checkout. */
-  | { kind: 'service-missing'; name: ServiceName; entry: string }
   | { kind: 'service-starting'; name: ServiceName; pid: number; logPath: string }
   | { kind: 'service-healthy'; name: ServiceName; port: number; pid: number; elapsedMs: number }
   | { kind: 'service-stopping'; name: ServiceName }

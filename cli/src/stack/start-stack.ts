@@ -10,7 +10,7 @@ import { ManagedService } from './managed-service.js';
 import { planPorts, type PortChoice, type StackPorts } from './port-plan.js';
 import { ensureServersInstalled } from './server-install.js';
 import {
-  availableServices,
+  assertEntriesExist,
   SERVICE_NAMES,
   serviceEntry,
   serviceEnv,
@@ -39,10 +39,7 @@ export interface StackOptions {
   ports?: PortChoice;
   /** Run `tools/install-servers.sh` when a server binary is missing. Default: true. */
   install?: boolean;
-  /**
-   * Services to start, in any order (they start in the catalog's order). Default: every
-   * service whose `main.ts` exists; a missing one is reported as `service-missing`.
-   */
+  /** Services to start, in any order (they start in the catalog's order). Default: all seven. */
   services?: readonly ServiceName[];
   /** LOG_LEVEL of every service. Default: `info`. */
   logLevel?: string;
@@ -97,38 +94,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
   const teardown = new Teardown();
   const dirs = await prepareStackDirs(options);
-  teardown.add('the stack directories', () => dirs.cleanUp());
+  // The logs of a start that failed are kept: the error quotes and names them.
+  let failed = false;
+  teardown.add('the stack directories', () => dirs.cleanUp({ keepLogs: failed }));
 
   try {
+    const names = chooseServices(options);
     const ports = await planPorts(options.ports ?? 'free');
     if (options.install !== false) await ensureServersInstalled({ repoRoot: REPO_ROOT, emit });
     const context = { dirs, ports, emit, teardown, signal: options.signal };
 
     const infra = await startBackingServers(context);
     const secret = await loadOrCreateWebhookSecret(dirs.dataDir);
-    const names = chooseServices(options, emit);
-    const services = new Map<ServiceName, ManagedService>();
-    for (const name of names) {
-      const service = new ManagedService({
-        name,
-        entry: serviceEntry(REPO_ROOT, name),
-        cwd: REPO_ROOT,
-        env: serviceEnv(name, {
+    const services = await startServices(names, {
+      ...context,
+      env: (name) =>
+        serviceEnv(name, {
           ...infra,
           ports: ports.services,
           adapterWebhookSecret: secret.secret,
           logLevel: options.logLevel ?? 'info',
         }),
-        logPath: join(dirs.logDir, `${name}.log`),
-        grpcPort: ports.services[name].grpc,
-        healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
-        signal: options.signal,
-        emit,
-      });
-      teardown.add(`the ${name} service`, () => service.stop());
-      services.set(name, service);
-      await service.start();
-    }
+      healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
+    });
 
     await startGateway(context);
     const restUrl = `http://127.0.0.1:${ports.envoy}`;
@@ -136,6 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     return runningStack({ ...infra, dirs, ports, services, teardown, emit, restUrl, secret });
   } catch (error) {
+    failed = true;
     await teardown.run().catch(() => undefined);
     throw error;
   }
@@ -178,6 +167,34 @@ async function startBackingServers(context: StartContext): Promise<BackingServer
   return { databaseUrl: postgres.url, natsUrl: nats.url, redisUrl: redis.url };
 }
 
+/** The services one after the other, each SERVING before the next starts. */
+async function startServices(
+  names: readonly ServiceName[],
+  context: StartContext & {
+    env: (name: ServiceName) => Record<string, string>;
+    healthTimeoutMs: number;
+  },
+): Promise<Map<ServiceName, ManagedService>> {
+  const services = new Map<ServiceName, ManagedService>();
+  for (const name of names) {
+    const service = new ManagedService({
+      name,
+      entry: serviceEntry(REPO_ROOT, name),
+      cwd: REPO_ROOT,
+      env: context.env(name),
+      logPath: join(context.dirs.logDir, `${name}.log`),
+      grpcPort: context.ports.services[name].grpc,
+      healthTimeoutMs: context.healthTimeoutMs,
+      signal: context.signal,
+      emit: context.emit,
+    });
+    context.teardown.add(`the ${name} service`, () => service.stop());
+    services.set(name, service);
+    await service.start();
+  }
+  return services;
+}
+
 async function startGateway(context: StartContext): Promise<void> {
   const { ports, dirs } = context;
   await startServer('envoy', context, async () => {
@@ -217,18 +234,10 @@ async function startServer<T extends { url: string; stop(): Promise<void> }>(
   return server;
 }
 
-function chooseServices(options: StackOptions, emit: StackEventListener): ServiceName[] {
-  if (options.services) {
-    return SERVICE_NAMES.filter((name) => options.services?.includes(name));
-  }
-
-  const available = availableServices(REPO_ROOT);
-  for (const name of SERVICE_NAMES) {
-    if (!available.includes(name)) {
-      emit({ kind: 'service-missing', name, entry: serviceEntry(REPO_ROOT, name) });
-    }
-  }
-  return available;
+function chooseServices(options: StackOptions): ServiceName[] {
+  const names = SERVICE_NAMES.filter((name) => options.services?.includes(name) ?? true);
+  assertEntriesExist(REPO_ROOT, names);
+  return names;
 }
 
 function runningStack(

@@ -24,7 +24,6 @@ const WORDING: Wording = {
   'server-starting': (e) => `starting ${SERVER_TITLES[e.name]}...`,
   'server-started': (e) => `  ${SERVER_TITLES[e.name]} up at ${e.url}`,
   'server-stopped': (e) => `  ${SERVER_TITLES[e.name]} stopped`,
-  'service-missing': (e) => `skipping ${e.name}: ${e.entry} does not exist in this checkout`,
   'service-starting': (e) => `starting ${e.name} (pid ${e.pid})...`,
   'service-healthy': (e) =>
     `  ${e.name} SERVING on gRPC 127.0.0.1:${e.port} after ${seconds(e.elapsedMs)}`,
