@@ -67,7 +67,8 @@ export function serverStream<Req, Res>(
       (caught: unknown) => {
         const error = toServiceError(caught, context.log);
         stopTimer(String(error.code));
-        call.destroy(Object.assign(new Error(error.details), error));
+        // grpc-js turns an 'error' event into the call's status; destroy() would send none.
+        call.emit('error', Object.assign(new Error(error.details), error));
       },
     );
   };

@@ -12,6 +12,12 @@ export interface ServiceRuntime {
   server: Server;
   /** Registers cleanup run at shutdown, after the gRPC server stopped, newest first. */
   onShutdown(close: () => Promise<void> | void): void;
+  /**
+   * Registers work that hands clients back at shutdown (for example closing long-lived
+   * sockets), run once health says NOT_SERVING and while the gRPC server winds down, so
+   * streaming calls cannot hold the shutdown up.
+   */
+  onDrain(drain: () => Promise<void>): void;
 }
 
 export interface RunServiceOptions<C extends BaseConfig> {
@@ -46,7 +52,14 @@ export async function startService<C extends BaseConfig>(
   health.addToServer(server);
 
   const cleanups: Array<() => Promise<void> | void> = [];
-  const runtime: ServiceRuntime = { log, metrics, server, onShutdown: (c) => cleanups.push(c) };
+  const drains: Array<() => Promise<void>> = [];
+  const runtime: ServiceRuntime = {
+    log,
+    metrics,
+    server,
+    onShutdown: (close) => cleanups.push(close),
+    onDrain: (drain) => drains.push(drain),
+  };
   await options.start(runtime, config);
 
   const grpcPort = await bind(server, `${config.bindHost}:${config.grpcPort}`);
@@ -59,7 +72,10 @@ export async function startService<C extends BaseConfig>(
 
   const stop = async () => {
     health.setStatus('', 'NOT_SERVING');
-    await shutdownServer(server, config.shutdownGraceMs);
+    await Promise.all([
+      ...drains.map((drain) => drain()),
+      shutdownServer(server, config.shutdownGraceMs),
+    ]);
     for (const close of cleanups.reverse()) await close();
     await metricsServer.close();
     log.info('service stopped');

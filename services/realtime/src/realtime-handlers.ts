@@ -1,11 +1,4 @@
-import {
-  RoomcastError,
-  serverStream,
-  toServiceError,
-  unary,
-  type CallContext,
-  type HandlerDeps,
-} from '@roomcast/kit';
+import { RoomcastError, serverStream, unary, type HandlerDeps } from '@roomcast/kit';
 import type { Event, RealtimeServiceServer } from '@roomcast/proto';
 import { subscribe, type RealtimeContext } from './realtime-context.js';
 import { parseStreamRequest, type StreamRequest } from './stream-request.js';
@@ -30,35 +23,13 @@ export function realtimeServiceHandlers(
       connections: String(context.ledger.count),
     })),
 
-    streamEvents: serverStream(
-      deps,
-      'StreamEvents',
-      sendingErrors(async (call, { signal }) => {
-        if (context.draining) throw drainingError();
-        const request = parseStreamRequest(call.request);
-        await context.sessions.requireSession(request.sessionId);
+    streamEvents: serverStream(deps, 'StreamEvents', async (call, { signal }) => {
+      if (context.draining) throw drainingError();
+      const request = parseStreamRequest(call.request);
+      await context.sessions.requireSession(request.sessionId);
 
-        await streamEvents(call, { request, context, signal, ...options });
-      }),
-    ),
-  };
-}
-
-/**
- * Sends a streaming handler's error as the call's status itself. The kit's serverStream ends a
- * failed call with destroy(), after which grpc-js never sends the status and the client waits
- * forever; emitting 'error' is what grpc-js turns into a status (see docs/realtime.md).
- */
-function sendingErrors<Req, Call extends { emit(event: 'error', error: Error): boolean }>(
-  handler: (call: Call & { request: Req }, context: CallContext) => Promise<void>,
-) {
-  return async (call: Call & { request: Req }, context: CallContext) => {
-    try {
-      await handler(call, context);
-    } catch (caught) {
-      const error = toServiceError(caught, context.log);
-      call.emit('error', Object.assign(new Error(error.details), error));
-    }
+      await streamEvents(call, { request, context, signal, ...options });
+    }),
   };
 }
 

@@ -55,8 +55,7 @@ export function realtimeService(config?: RealtimeConfig): RealtimeService {
       runtime.onShutdown(() => sockets.close());
 
       drainWork = () => drainInstance(context);
-      // Cleanups run newest first: drain before the servers and clients above close.
-      runtime.onShutdown(() => service.drain());
+      runtime.onDrain(() => service.drain());
       runtime.log.info({ wsPort, instanceId: settings.instanceId }, 'realtime listening');
     },
     drain: () => (draining ??= drainWork()),
