@@ -6,6 +6,7 @@ export interface StoredEvent {
   sessionId: string;
   sequence: string;
   type: string;
+  source: string;
   chat?: { userId: string; text: string };
   presence?: { userId: string; action: string; viewerCount: string };
   streamStatus?: { state: string };

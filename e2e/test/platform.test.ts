@@ -1,4 +1,6 @@
 import { startStack, type Stack } from '@roomcast/cli';
+import { signWebhook } from '@roomcast/adapter';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertContiguous,
@@ -21,6 +23,7 @@ const sockets: SessionSocket[] = [];
 
 interface Ids {
   sessionId: string;
+  roomId: string;
   hostId: string;
   viewerIds: [string, string];
 }
@@ -78,7 +81,12 @@ describe('platform end to end, through Envoy', () => {
     });
 
     expect(session.state).toBe('STREAM_STATE_LIVE');
-    ids = { sessionId: session.id, hostId: host.id, viewerIds: [viewers[0].id, viewers[1].id] };
+    ids = {
+      sessionId: session.id,
+      roomId: room.id,
+      hostId: host.id,
+      viewerIds: [viewers[0].id, viewers[1].id],
+    };
   });
 
   it('e2e - two WebSocket viewers get every chat message in order, with their presence', async () => {
@@ -167,6 +175,45 @@ describe('platform end to end, through Envoy', () => {
     assertContiguous(viewer.events, 1);
     expect(chatsOf(viewer.events).map((event) => event.chat?.text)).toEqual(sent);
     sockets.length = 0;
+  });
+
+  it('e2e - a signed webhook from an outside platform is stored once, even delivered twice', async () => {
+    const secret = (await readFile(stack.webhookSecretPath, 'utf8')).trim();
+    const text = 'from outside 📡';
+    const body = JSON.stringify({
+      type: 'chat.message',
+      session_id: ids.sessionId,
+      room_id: ids.roomId,
+      user_id: ids.hostId,
+      text,
+    });
+    const deliver = () => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      return fetch(`${stack.restUrl}/webhooks/e2e-platform`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-roomcast-timestamp': timestamp,
+          'x-roomcast-delivery': 'e2e-delivery-1',
+          'x-roomcast-signature': signWebhook({ secret, timestamp, body: Buffer.from(body) }),
+        },
+        body,
+      });
+    };
+
+    expect((await deliver()).status).toBe(202);
+    sent.push(text);
+    const again = await deliver();
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+
+    const stored = await waitUntil('the webhook event in the history', async () => {
+      const history = await storedHistory(ids.sessionId);
+      return history.some((event) => event.chat?.text === text) ? history : undefined;
+    });
+    const copies = stored.filter((event) => event.chat?.text === text);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ source: 'adapter:e2e-platform' });
   });
 
   it('e2e - ending the session freezes analytics that match what was sent', async () => {
