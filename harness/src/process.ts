@@ -174,6 +174,9 @@ function spawnLogged(options: ProcessOptions): ChildProcess {
     const child = spawn(command, args, {
       stdio: ['ignore', logFd, logFd],
       env: options.env ?? process.env,
+      // A process group of its own: Ctrl-C in a terminal reaches `roomcast up`, which stops the
+      // servers in order, not every server at once. Parent death is still covered by setpriv.
+      detached: true,
     });
     trackUntilExit(child);
     return child;
