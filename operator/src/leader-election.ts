@@ -3,8 +3,9 @@
  * renews the Lease every retry period; others watch the record and take over once it has not
  * changed for the lease duration (measured on their own clock, so clock skew between nodes does
  * not matter). Every write carries the resourceVersion it read, so two candidates never both
- * win. A holder that cannot renew within the renew deadline stops acting before anyone else
- * may start; a holder that stops gracefully releases the Lease so a standby takes over at once.
+ * win. A holder that finds the Lease held by another stops acting at once; one that cannot
+ * renew within the renew deadline stops before anyone else may start; a holder that stops
+ * gracefully releases the Lease so a standby takes over at once.
  */
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 
@@ -26,6 +27,8 @@ export interface LeaderElectorOptions {
   /** Called when it stops being the leader; it must stop acting, and is awaited. */
   onStoppedLeading: () => Promise<void>;
 }
+
+type Attempt = 'held' | 'taken' | 'failed';
 
 interface Observed {
   holder: string;
@@ -64,12 +67,14 @@ export class LeaderElector {
   private async run(): Promise<void> {
     const { clock, config } = this.options;
     while (!this.stopped.signal.aborted) {
-      const renewed = await this.withDeadline(this.tryAcquireOrRenew());
+      const outcome = await this.withDeadline(this.tryAcquireOrRenew());
       if (this.stopped.signal.aborted) return;
 
-      if (renewed) {
+      if (outcome === 'held') {
         this.lastRenewMs = clock.now();
         if (!this.leading) this.win();
+      } else if (this.leading && outcome === 'taken') {
+        await this.lose(`the lease is held by ${this.observed?.holder ?? 'another replica'}`);
       } else if (this.leading && clock.now() - this.lastRenewMs > config.renewDeadlineMs) {
         await this.lose('could not renew the lease within the renew deadline');
       }
@@ -77,8 +82,11 @@ export class LeaderElector {
     }
   }
 
-  /** True when this replica holds the Lease after the call. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * held: this replica holds the Lease after the call; taken: another replica holds a valid
+   * Lease; failed: the call failed or lost a race, nothing is known.
+   */
+  private async tryAcquireOrRenew(): Promise<Attempt> {
     const { clients, config, clock } = this.options;
     const now = clock.now();
     let lease: V1Lease;
@@ -96,7 +104,7 @@ export class LeaderElector {
     const holder = spec.holderIdentity ?? '';
     this.observe(holder, spec.renewTime, spec.leaseDurationSeconds, now);
     const expired = !holder || now >= this.observed!.seenAtMs + this.observed!.durationMs;
-    if (holder !== config.identity && !expired) return false;
+    if (holder !== config.identity && !expired) return 'taken';
 
     const mine = holder === config.identity;
     lease.spec = {
@@ -114,14 +122,14 @@ export class LeaderElector {
         body: lease,
       });
     } catch (caught) {
-      if (isConflict(caught)) return false;
+      if (isConflict(caught)) return 'failed';
       throw caught;
     }
     this.observe(config.identity, lease.spec.renewTime, lease.spec.leaseDurationSeconds, now);
-    return true;
+    return 'held';
   }
 
-  private async create(now: number): Promise<boolean> {
+  private async create(now: number): Promise<Attempt> {
     const { clients, config } = this.options;
     try {
       await clients.coordination.createNamespacedLease({
@@ -137,9 +145,9 @@ export class LeaderElector {
           },
         },
       });
-      return true;
+      return 'held';
     } catch (caught) {
-      if (isConflict(caught)) return false;
+      if (isConflict(caught)) return 'failed';
       throw caught;
     }
   }
@@ -207,17 +215,17 @@ export class LeaderElector {
   }
 
   /** Any Lease call that takes longer than the renew deadline counts as failed. */
-  private async withDeadline(attempt: Promise<boolean>): Promise<boolean> {
+  private async withDeadline(attempt: Promise<Attempt>): Promise<Attempt> {
     const { clock, config, log } = this.options;
     let timer: { cancel(): void } | undefined;
-    const deadline = new Promise<boolean>((resolve) => {
-      timer = clock.setTimer(() => resolve(false), config.renewDeadlineMs);
+    const deadline = new Promise<Attempt>((resolve) => {
+      timer = clock.setTimer(() => resolve('failed'), config.renewDeadlineMs);
     });
     try {
       return await Promise.race([attempt, deadline]);
     } catch (caught) {
       log.warn({ err: asError(caught) }, 'lease call failed');
-      return false;
+      return 'failed';
     } finally {
       timer?.cancel();
     }

@@ -84,6 +84,9 @@ export class RealtimeAutoscaler {
       return this.skip(`connection counts unavailable: ${asError(caught).message}`);
     }
 
+    // A new leader knows no past recommendations; counting the current replicas as one makes
+    // its first scale-down wait a full window instead of acting on a single reading.
+    if (this.history.length === 0) this.history = [{ atMs: clock.now(), replicas: current }];
     const decision = decideScale(config, {
       nowMs: clock.now(),
       totalConnections: counts.total,

@@ -133,9 +133,10 @@ function testConfig(
       leaseName: 'roomcast-operator',
       leaseNamespace: 'default',
       identity,
-      leaseDurationMs: 2_000,
-      renewDeadlineMs: 1_500,
-      retryPeriodMs: 200,
+      // Short enough for failover tests, long enough that a loaded 2-core machine renews in time.
+      leaseDurationMs: 4_000,
+      renewDeadlineMs: 3_000,
+      retryPeriodMs: 250,
     },
     autoscale: {
       enabled: false,
