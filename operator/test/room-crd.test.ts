@@ -180,7 +180,7 @@ describe('Room CRD', () => {
       why: 'a name that is not a slug',
       name: 'lobby.main',
       spec: valid,
-      message: "metadata.name is the room's slug",
+      message: 'metadata.name must be at most 63 lowercase letters',
     },
   ];
 
