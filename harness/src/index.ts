@@ -27,7 +27,15 @@ export {
   type PostgresOptions,
   type PostgresServer,
 } from './postgres.js';
-export { ProcessStartError } from './process.js';
+export {
+  describeExit,
+  ProcessStartError,
+  startProcess,
+  tailLog,
+  type ProcessExit,
+  type ServerProcess,
+  type ServerProcessOptions,
+} from './process.js';
 export { startRedis, type RedisOptions, type RedisServer } from './redis.js';
 export {
   CONTROL_PLANE_K8S_VERSION,

@@ -40,6 +40,8 @@ export interface ProcessOptions {
   runAs?: RunAs;
   /** Environment of the child. Default: this process's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the child. Default: this process's. */
+  cwd?: string;
 }
 
 /** Options of a long-running server process. */
@@ -58,6 +60,8 @@ export interface ServerProcess {
   readonly logPath: string;
   /** Settles once the process has exited; never rejects. */
   readonly exited: Promise<ProcessExit>;
+  /** True once `stop()` was called: an exit after that is expected, not a crash. */
+  readonly stopRequested: boolean;
   isRunning(): boolean;
   /** Sends the stop signal, then SIGKILL after the grace period; resolves once it has exited. */
   stop(): Promise<ProcessExit>;
@@ -79,9 +83,12 @@ export function startProcess(options: ServerProcessOptions): ServerProcess {
   const exited = exitOf(child);
   const stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   const isRunning = (): boolean => child.exitCode === null && child.signalCode === null;
+  let stopRequested = false;
 
   const stop = async (): Promise<ProcessExit> => {
+    stopRequested = true;
     if (!isRunning()) return exited;
+
     child.kill(options.stopSignal ?? 'SIGTERM');
     const escalation = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
     const exit = await exited;
@@ -89,8 +96,17 @@ export function startProcess(options: ServerProcessOptions): ServerProcess {
     return exit;
   };
 
-  const { name, logPath } = options;
-  return { name, pid: child.pid ?? -1, logPath, exited, isRunning, stop };
+  return {
+    name: options.name,
+    pid: child.pid ?? -1,
+    logPath: options.logPath,
+    exited,
+    get stopRequested() {
+      return stopRequested;
+    },
+    isRunning,
+    stop,
+  };
 }
 
 /**
@@ -163,7 +179,8 @@ function logExcerpt(logPath: string): string {
   return `last lines of ${logPath}:\n${tailLog(logPath)}`;
 }
 
-function describeExit(exit: ProcessExit): string {
+/** Says how a process ended, e.g. `exit code 1` or `killed by SIGKILL`. */
+export function describeExit(exit: ProcessExit): string {
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
 }
 
@@ -174,6 +191,7 @@ function spawnLogged(options: ProcessOptions): ChildProcess {
     const child = spawn(command, args, {
       stdio: ['ignore', logFd, logFd],
       env: options.env ?? process.env,
+      cwd: options.cwd,
       // A process group of its own: Ctrl-C in a terminal reaches `roomcast up`, which stops the
       // servers in order, not every server at once. Parent death is still covered by setpriv.
       detached: true,

@@ -2,21 +2,28 @@
  * One service of the stack across its whole life: started, waited on until its gRPC health
  * check says SERVING, watched for crashes, stopped, and started again with the same
  * environment and ports.
+ *
+ * The process itself is the harness's: `node --import tsx services/<name>/src/main.ts` with its
+ * output appended to the log file, in a process group of its own (Ctrl-C reaches only the
+ * launcher, which stops the services in order), with a parent-death signal where `setpriv`
+ * exists, and SIGTERM then SIGKILL after a bounded grace period on stop.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { healthProbe, type ServingStatus } from './health-probe.js';
-import type { ServiceName } from './service-catalog.js';
 import {
   describeExit,
-  spawnService,
+  startProcess,
   tailLog,
   type ProcessExit,
-  type ServiceProcess,
-} from './service-process.js';
+  type ServerProcess,
+} from '@roomcast/harness';
+import { healthProbe, type ServingStatus } from './health-probe.js';
+import type { ServiceName } from './service-catalog.js';
 import type { StackEventListener } from './stack-events.js';
 
 const PROBE_INTERVAL_MS = 200;
 const LOG_LINES_IN_ERRORS = 15;
+/** How long a stopping service may drain before SIGKILL. */
+const STOP_TIMEOUT_MS = 15_000;
 
 /** Thrown when a service exits during start-up or is not SERVING in time. */
 export class ServiceStartError extends Error {
@@ -51,7 +58,7 @@ export interface ManagedServiceOptions {
 }
 
 export class ManagedService {
-  private child: ServiceProcess | undefined;
+  private child: ServerProcess | undefined;
 
   constructor(private readonly options: ManagedServiceOptions) {}
 
@@ -78,7 +85,15 @@ export class ManagedService {
 
     const { name, entry, cwd, env, logPath, emit } = this.options;
     const started = Date.now();
-    const child = spawnService({ name, entry, cwd, env, logPath });
+    const child = startProcess({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', entry],
+      cwd,
+      env: { ...process.env, ...env },
+      logPath,
+      stopTimeoutMs: STOP_TIMEOUT_MS,
+    });
     this.child = child;
     emit({ kind: 'service-starting', name, pid: child.pid, logPath });
 
@@ -110,7 +125,7 @@ export class ManagedService {
     await this.start();
   }
 
-  private async waitUntilServing(child: ServiceProcess): Promise<void> {
+  private async waitUntilServing(child: ServerProcess): Promise<void> {
     const { healthTimeoutMs, grpcPort } = this.options;
     const deadline = Date.now() + healthTimeoutMs;
     const probe = healthProbe(grpcPort);
@@ -153,7 +168,7 @@ export class ManagedService {
   }
 
   /** An exit nobody asked for, after the service was healthy, is reported as a crash. */
-  private watchForCrash(child: ServiceProcess): void {
+  private watchForCrash(child: ServerProcess): void {
     void child.exited.then((exit) => {
       if (child.stopRequested) return;
       this.options.emit({ kind: 'service-crashed', name: this.name, ...exit });
