@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import {
+  abortableSleep,
   asError,
   callUnary,
   decodeEvent,
@@ -20,7 +21,7 @@ import {
   toAggregates,
   type AggregateSummary,
 } from './fold-events.js';
-import { forEachLimited, sleep } from './timing.js';
+import { forEachLimited } from './timing.js';
 
 /** Subjects whose messages mark a session dirty: every stored event, and raw status changes. */
 const TRIGGER_SUBJECTS = ['events.stored.>', 'events.raw.stream.status'];
@@ -109,7 +110,7 @@ export class SessionAggregator {
 
   private async foldLoop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      await sleep(this.options.foldIntervalMs, this.stopping.signal);
+      await abortableSleep(this.options.foldIntervalMs, this.stopping.signal);
       const sessions = [...this.dirty];
       this.dirty.clear();
       await forEachLimited(sessions, FOLD_CONCURRENCY, (sessionId) =>
@@ -123,7 +124,7 @@ export class SessionAggregator {
 
   private async sweepLoop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      await sleep(this.options.sweepIntervalMs, this.stopping.signal);
+      await abortableSleep(this.options.sweepIntervalMs, this.stopping.signal);
       if (this.stopping.signal.aborted) return;
       const quietSince = new Date(Date.now() - this.options.staleAfterMs);
       await this.sweep(quietSince).catch((caught: unknown) => {

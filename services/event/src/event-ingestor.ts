@@ -1,4 +1,5 @@
 import {
+  abortableSleep,
   asError,
   inTransaction,
   RAW_STREAM,
@@ -14,7 +15,6 @@ import { adoptStream, readPosition, skipMissing } from './ingest-position.js';
 import type { RawMessage } from './raw-message.js';
 import { RawStreamReader } from './raw-stream-reader.js';
 import type { StoredPublisher } from './stored-publisher.js';
-import { sleep } from './wakeup.js';
 
 /** Held from reading the position until the batch is published: one cycle at a time overall. */
 const CYCLE_LOCK = 'roomcast:event-ingest';
@@ -92,7 +92,7 @@ export class EventIngestor {
         }
         failures += 1;
         this.options.log.error({ err: asError(caught), failures }, 'storing raw events failed');
-        await sleep(Math.min(100 * 2 ** failures, MAX_BACKOFF_MS), this.stopping.signal);
+        await abortableSleep(Math.min(100 * 2 ** failures, MAX_BACKOFF_MS), this.stopping.signal);
       } finally {
         await this.reader?.close();
         this.reader = undefined;
@@ -157,7 +157,7 @@ export class EventIngestor {
 
   private async housekeepingLoop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      await sleep(this.options.outboxIntervalMs, this.stopping.signal);
+      await abortableSleep(this.options.outboxIntervalMs, this.stopping.signal);
       if (this.stopping.signal.aborted) return;
       await this.runOutbox().catch((caught: unknown) => {
         this.options.log.error({ err: asError(caught) }, 'publishing the outbox failed');

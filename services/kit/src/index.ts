@@ -13,3 +13,4 @@ export * from './events.js';
 export * from './grpc-client.js';
 export * from './pagination.js';
 export * from './gauge.js';
+export * from './timers.js';
