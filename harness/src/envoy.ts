@@ -10,7 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { locateBinary } from './binaries.js';
 import { freePort } from './free-port.js';
-import { messageOf, runToCompletion, startProcess, tailLog, waitUntilReady } from './process.js';
+import { launchServer } from './launch-server.js';
+import { messageOf, runToCompletion, tailLog } from './process.js';
 import { createScratchDir, removeScratchDir } from './scratch-dir.js';
 
 /** Thrown when Envoy rejects a config; the message carries Envoy's own words. */
@@ -92,7 +93,7 @@ export async function startEnvoy(options: EnvoyOptions): Promise<EnvoyServer> {
 
   try {
     await writeFile(configPath, options.configYaml);
-    const server = startProcess({
+    const stop = await launchServer({
       name: 'envoy',
       command: locateBinary('envoy'),
       args: [
@@ -102,18 +103,10 @@ export async function startEnvoy(options: EnvoyOptions): Promise<EnvoyServer> {
         ...isolationArgs(),
       ],
       logPath,
+      probe: () => isLive(adminUrl),
+      readyTimeoutMs: options.readyTimeoutMs,
+      scratchDir: scratch,
     });
-    try {
-      await waitUntilReady(server, () => isLive(adminUrl), { timeoutMs: options.readyTimeoutMs });
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-
-    const stop = async (): Promise<void> => {
-      await server.stop();
-      await removeScratchDir(scratch);
-    };
     return { adminUrl, adminPort, logPath, stop };
   } catch (error) {
     throw new Error(`starting Envoy with admin on ${adminUrl}: ${messageOf(error)}`, {

@@ -4,8 +4,9 @@
 import { join } from 'node:path';
 import { locateBinary } from './binaries.js';
 import { freePort } from './free-port.js';
-import { messageOf, startProcess, waitUntilReady } from './process.js';
-import { createScratchDir, removeScratchDir } from './scratch-dir.js';
+import { launchServer } from './launch-server.js';
+import { messageOf } from './process.js';
+import { createScratchDir } from './scratch-dir.js';
 import { readFirstLine } from './tcp-probe.js';
 
 /** Options of `startNats`. */
@@ -47,25 +48,15 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsServer> 
   const monitorPort = options.monitor ? await freePort() : undefined;
 
   try {
-    const server = startProcess({
+    const stop = await launchServer({
       name: 'nats-server',
       command: locateBinary('nats-server'),
       args: serverArgs({ port, monitorPort, storeDir }),
       logPath,
+      probe: () => greetsWithJetStream(port),
+      readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+      scratchDir: scratch,
     });
-    try {
-      await waitUntilReady(server, () => greetsWithJetStream(port), {
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-      });
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-
-    const stop = async (): Promise<void> => {
-      await server.stop();
-      await removeScratchDir(scratch);
-    };
     const monitorUrl = monitorPort === undefined ? undefined : `http://127.0.0.1:${monitorPort}`;
     return { url: `nats://127.0.0.1:${port}`, port, monitorUrl, storeDir, logPath, stop };
   } catch (error) {

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { locateBinary, locatePostgresProgram } from './binaries.js';
 import { freePort } from './free-port.js';
-import { messageOf, runToCompletion, startProcess, waitUntilReady, type RunAs } from './process.js';
-import { createScratchDir, removeScratchDir } from './scratch-dir.js';
+import { launchServer } from './launch-server.js';
+import { messageOf, runToCompletion, type RunAs } from './process.js';
+import { createScratchDir } from './scratch-dir.js';
 
 /** The superuser role, its password and the database that every harness cluster has. */
 export const POSTGRES_USER = 'roomcast';
@@ -61,7 +62,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     if (runAs) await chown(scratch, runAs.uid, runAs.gid);
     await prepareDataDir({ dataDir, scratch, logPath, runAs, persistent });
 
-    const server = startProcess({
+    const connection = connectionTo(port);
+    const stop = await launchServer({
       name: 'postgres',
       command: locateBinary('postgres'),
       args: serverArgs({ dataDir, port, persistent }),
@@ -69,22 +71,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       runAs,
       stopSignal: 'SIGINT',
       stopTimeoutMs: 30_000,
+      probe: () => answers({ ...connection, database: 'postgres' }),
+      readyTimeoutMs: options.readyTimeoutMs,
+      prepare: () => ensureDatabase(connection),
+      scratchDir: scratch,
     });
-    const connection = connectionTo(port);
-    try {
-      await waitUntilReady(server, () => answers({ ...connection, database: 'postgres' }), {
-        timeoutMs: options.readyTimeoutMs,
-      });
-      await ensureDatabase(connection);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-
-    const stop = async (): Promise<void> => {
-      await server.stop();
-      await removeScratchDir(scratch);
-    };
     return { url: urlOf(port), port, dataDir, logPath, stop };
   } catch (error) {
     throw new Error(

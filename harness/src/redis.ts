@@ -5,8 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { locateBinary } from './binaries.js';
 import { freePort } from './free-port.js';
-import { messageOf, startProcess, waitUntilReady } from './process.js';
-import { createScratchDir, removeScratchDir } from './scratch-dir.js';
+import { launchServer } from './launch-server.js';
+import { messageOf } from './process.js';
+import { createScratchDir } from './scratch-dir.js';
 import { readFirstLine } from './tcp-probe.js';
 
 /** Options of `startRedis`. */
@@ -43,25 +44,15 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
 
   try {
     await mkdir(workDir, { recursive: true });
-    const server = startProcess({
+    const stop = await launchServer({
       name: 'redis-server',
       command: locateBinary('redis-server'),
       args: serverArgs({ port, workDir, persistent: options.dataDir !== undefined }),
       logPath,
+      probe: () => answersPing(port),
+      readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+      scratchDir: scratch,
     });
-    try {
-      await waitUntilReady(server, () => answersPing(port), {
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-      });
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-
-    const stop = async (): Promise<void> => {
-      await server.stop();
-      await removeScratchDir(scratch);
-    };
     return { url: `redis://127.0.0.1:${port}`, port, logPath, stop };
   } catch (error) {
     throw new Error(
