@@ -1,4 +1,4 @@
-import { newEvent } from '@roomcast/kit';
+import { isStorableText, newEvent } from '@roomcast/kit';
 import { EventType, StreamState, type Event } from '@roomcast/proto';
 import { badRequest } from './webhook-refusal.js';
 
@@ -98,6 +98,15 @@ function chatText(fields: Fields): string {
   }
   if (typeof text !== 'string') {
     throw badRequest('WEBHOOK_INVALID_FIELD', 'text must be a string');
+  }
+  if (text.trim() === '') {
+    throw badRequest('WEBHOOK_INVALID_FIELD', 'text must contain more than whitespace');
+  }
+  if (!isStorableText(text)) {
+    throw badRequest(
+      'WEBHOOK_INVALID_FIELD',
+      'text contains a NUL character or a broken surrogate pair',
+    );
   }
   return text;
 }

@@ -201,6 +201,27 @@ describe('adapter webhook intake', () => {
       mentions: 'count',
     },
     {
+      name: 'chat text that is only whitespace',
+      payload: { ...chat, text: '  \n ' },
+      status: 400,
+      code: 'WEBHOOK_INVALID_FIELD',
+      mentions: 'whitespace',
+    },
+    {
+      name: 'chat text with a NUL character',
+      payload: { ...chat, text: 'a\u0000b' },
+      status: 400,
+      code: 'WEBHOOK_INVALID_FIELD',
+      mentions: 'NUL',
+    },
+    {
+      name: 'chat text with a lone surrogate',
+      payload: { ...chat, text: 'a\ud800b' },
+      status: 400,
+      code: 'WEBHOOK_INVALID_FIELD',
+      mentions: 'surrogate',
+    },
+    {
       name: 'a bad occurred_at',
       payload: { ...chat, occurred_at: 'yesterday' },
       status: 400,

@@ -1,4 +1,4 @@
-import { decodeEvent } from '@roomcast/kit';
+import { decodeEvent, isStorableText } from '@roomcast/kit';
 import { EventType, type Event } from '@roomcast/proto';
 
 /** A message of the raw stream as ingest needs it: where it sits in the stream, and its bytes. */
@@ -43,6 +43,10 @@ export function parseRawMessage(data: Uint8Array): ParsedRaw {
   }
   if (!KNOWN_TYPES.has(event.type)) {
     return { kind: 'malformed', reason: `unknown type ${event.type}` };
+  }
+  const texts = [event.eventId, event.source, event.chat?.text, event.presence?.connectionId];
+  if (!texts.every((text) => text === undefined || isStorableText(text))) {
+    return { kind: 'malformed', reason: 'text with a NUL character or a broken surrogate pair' };
   }
   return { kind: 'event', event };
 }

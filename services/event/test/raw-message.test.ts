@@ -35,6 +35,20 @@ describe('parseRawMessage', () => {
     ['an event id over 128 characters', chat({ eventId: 'x'.repeat(129) }), 'event_id'],
     ['no session id', chat({ sessionId: '0' }), 'session_id missing'],
     ['an unspecified type', chat({ type: EventType.EVENT_TYPE_UNSPECIFIED }), 'unknown type'],
+    [
+      'chat text with a NUL character',
+      encoder.encode(
+        '{"eventId":"e1","sessionId":"4","type":"EVENT_TYPE_CHAT_MESSAGE","chat":{"text":"a\\u0000b"}}',
+      ),
+      'NUL',
+    ],
+    [
+      'chat text with a lone surrogate',
+      encoder.encode(
+        '{"eventId":"e2","sessionId":"4","type":"EVENT_TYPE_CHAT_MESSAGE","chat":{"text":"a\\ud800b"}}',
+      ),
+      'surrogate',
+    ],
   ];
 
   it.each(malformed)('raw message - calls %s malformed', (_, data, reason) => {

@@ -14,3 +14,4 @@ export * from './grpc-client.js';
 export * from './pagination.js';
 export * from './gauge.js';
 export * from './timers.js';
+export * from './text.js';

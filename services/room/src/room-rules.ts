@@ -1,4 +1,4 @@
-import { invalidArgument } from '@roomcast/kit';
+import { invalidArgument, requireStorableText } from '@roomcast/kit';
 import type { ChatSettings } from '@roomcast/proto';
 
 /** The longest chat message a room accepts when its settings leave the limit at 0. */
@@ -26,7 +26,7 @@ export function checkSlug(slug: string, field = 'slug'): string {
 
 /** A title is kept without surrounding blanks; its length counts Unicode code points. */
 export function checkTitle(title: string): string {
-  const trimmed = title.trim();
+  const trimmed = requireStorableText(title, 'title').trim();
   const length = [...trimmed].length;
   if (length === 0 || length > MAX_TITLE_LENGTH) {
     throw invalidArgument(

@@ -26,22 +26,22 @@ export function sessionLiveHandlers(deps: HandlerDeps, parts: SessionParts): Liv
       const userId = requireId(request.userId, 'user_id');
       requireChatText(request.text);
 
-      const session = await parts.store.get(sessionId);
-      requireNotEnded(session);
-      const chat = await parts.rooms.chatSettings(session.roomId, context.caller.requestId);
-      const text = checkChatLength(request.text, chat.maxMessageLength);
+      return parts.store.whileNotEnded(sessionId, async (session) => {
+        const chat = await parts.rooms.chatSettings(session.roomId, context.caller.requestId);
+        const text = checkChatLength(request.text, chat.maxMessageLength);
 
-      const turn = { sessionId, userId, slowModeSeconds: chat.slowModeSeconds };
-      await parts.slowMode.take(turn);
-      const event = chatMessageEvent({ sessionId, roomId: session.roomId, userId, text });
-      try {
-        await parts.events.publish(event);
-      } catch (caught) {
-        // Not accepted, so the user's slow-mode turn was not used.
-        await parts.slowMode.release(turn).catch(() => undefined);
-        throw caught;
-      }
-      return { eventId: event.eventId };
+        const turn = { sessionId, userId, slowModeSeconds: chat.slowModeSeconds };
+        await parts.slowMode.take(turn);
+        const event = chatMessageEvent({ sessionId, roomId: session.roomId, userId, text });
+        try {
+          await parts.events.publish(event);
+        } catch (caught) {
+          // Not accepted, so the user's slow-mode turn was not used.
+          await parts.slowMode.release(turn).catch(() => undefined);
+          throw caught;
+        }
+        return { eventId: event.eventId };
+      });
     }),
 
     signalUserPresence: unary(deps, 'SignalUserPresence', async (request, context) => {

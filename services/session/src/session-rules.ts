@@ -1,4 +1,4 @@
-import { failedPrecondition, invalidArgument } from '@roomcast/kit';
+import { failedPrecondition, invalidArgument, requireStorableText } from '@roomcast/kit';
 import { PresenceAction, StreamState } from '@roomcast/proto';
 
 export const MAX_SESSION_TITLE_LENGTH = 200;
@@ -13,7 +13,7 @@ export function codePointLength(text: string): number {
 /** An empty title means "use the room's title"; a given one must not be blank. */
 export function checkSessionTitle(title: string): string | undefined {
   if (title === '') return undefined;
-  const trimmed = title.trim();
+  const trimmed = requireStorableText(title, 'title').trim();
   const length = codePointLength(trimmed);
   if (length === 0 || length > MAX_SESSION_TITLE_LENGTH) {
     throw invalidArgument(
@@ -31,6 +31,7 @@ export function checkSessionTitle(title: string): string | undefined {
  * exactly as sent, so surrounding spaces, emoji, combining marks and right-to-left text stay.
  */
 export function requireChatText(text: string): string {
+  requireStorableText(text, 'text');
   if (text.trim().length === 0) {
     throw invalidArgument('EMPTY_MESSAGE', 'text must contain more than whitespace', 'text');
   }

@@ -110,6 +110,25 @@ export class SessionStore {
   }
 
   /**
+   * Runs work for a session that has not ended while holding a share lock on its row. Ending
+   * takes the row for update, so it waits until the work is done: nothing the work publishes
+   * can land after the session's ENDED event.
+   */
+  async whileNotEnded<T>(id: string, work: (session: StoredSession) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, async (client) => {
+      const result = await client.query<SessionRow>(
+        'select * from sessions where id = $1 for share',
+        [id],
+      );
+      const row = result.rows[0];
+      if (!row) throw sessionNotFound(id);
+      const session = toSession(row);
+      requireNotEnded(session);
+      return work(session);
+    });
+  }
+
+  /**
    * Stores the analytics Aggregation computed. An update older than the stored one (a lower
    * last_sequence, from a delayed or retried call) is ignored so numbers never go backwards.
    */

@@ -176,4 +176,59 @@ describe('session chat', () => {
     const kept = await jsm.streams.getMessage(RAW_STREAM, { seq: after.state.first_seq });
     expect(kept.json<{ chat: { text: string } }>().chat.text).toBe('slow-mode turn was given back');
   });
+
+  it('session - accepts no chat message that would land after the session ended', async () => {
+    const session = await liveSession();
+    const posts = Array.from({ length: 60 }, (_, index) =>
+      post(session.id, `race ${index}`).then(
+        ({ eventId }) => eventId,
+        () => undefined,
+      ),
+    );
+    const ended = callUnary(fx.sessions, fx.sessions.endSession, { sessionId: session.id });
+    const accepted = (await Promise.all(posts)).filter((id): id is string => id !== undefined);
+    await ended;
+
+    const order = await rawEventsOf(session.id);
+    const endIndex = order.findIndex(
+      (event) => event.type === 'EVENT_TYPE_STREAM_STATUS' && event.state === 'STREAM_STATE_ENDED',
+    );
+    expect(endIndex).toBeGreaterThan(-1);
+    const chatsBeforeEnd = order
+      .slice(0, endIndex)
+      .filter((event) => event.type === 'EVENT_TYPE_CHAT_MESSAGE');
+    expect(order.slice(endIndex).some((event) => event.type === 'EVENT_TYPE_CHAT_MESSAGE')).toBe(
+      false,
+    );
+    expect(chatsBeforeEnd.map((event) => event.eventId).sort()).toEqual([...accepted].sort());
+  });
+
+  it('session - refuses chat text with a NUL character as INVALID_TEXT', async () => {
+    // gRPC carries strings as UTF-8, so a lone surrogate arrives here already replaced;
+    // NUL arrives intact and cannot be stored.
+    const session = await liveSession();
+    await expectRefused(post(session.id, 'a\u0000b'), GrpcStatus.INVALID_ARGUMENT, 'INVALID_TEXT');
+  });
 });
+
+/** The session's raw events in JetStream stream order (acceptance order). */
+async function rawEventsOf(sessionId: string) {
+  const js = nc.jetstream();
+  const consumer = await js.consumers.get(RAW_STREAM);
+  const info = await (await nc.jetstreamManager()).streams.info(RAW_STREAM);
+  const events: Array<{ eventId: string; type: string; state?: string }> = [];
+  const messages = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+  for await (const message of messages) {
+    const json = message.json<{
+      eventId: string;
+      sessionId: string;
+      type: string;
+      streamStatus?: { state: string };
+    }>();
+    if (json.sessionId === sessionId) {
+      events.push({ eventId: json.eventId, type: json.type, state: json.streamStatus?.state });
+    }
+    if (message.seq >= info.state.last_seq) break;
+  }
+  return events;
+}

@@ -4,6 +4,7 @@ import {
   invalidArgument,
   pageSize,
   requireId,
+  requireStorableText,
   unary,
   type HandlerDeps,
 } from '@roomcast/kit';
@@ -57,7 +58,7 @@ function checkHandle(handle: string): string {
 }
 
 function checkDisplayName(name: string): string {
-  const trimmed = name.trim();
+  const trimmed = requireStorableText(name, 'display_name').trim();
   if (trimmed.length === 0 || [...trimmed].length > MAX_DISPLAY_NAME) {
     throw invalidArgument(
       'INVALID_DISPLAY_NAME',
