@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
-exec npx tsx cli/src/main.ts up "$@"
+# node itself (not npx) so that SIGINT and SIGTERM sent to this PID reach the launcher.
+exec node --import tsx cli/src/main.ts up "$@"
