@@ -2,6 +2,7 @@ import { invalidArgument } from './errors.js';
 
 // NUL cannot be stored in PostgreSQL text or jsonb, and a lone UTF-16 surrogate is not a
 // character at all: either would make a stored row impossible to write.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point of this pattern.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when text can be stored and sent exactly as it is. */
