@@ -123,8 +123,36 @@ export class EventIngestor {
     return undefined;
   }
 
-  /** One batch: store it in a transaction, then publish what was new. */
+  /**
+   * One batch. A batch PostgreSQL refuses for its data (an id out of range, text it cannot hold)
+   * holds a message that can never be stored: the batch is stored one message at a time and the
+   * message that fails is skipped, so it cannot block the stream.
+   */
   private async cycle(batch: RawMessage[]): Promise<void> {
+    try {
+      await this.store(batch);
+    } catch (caught) {
+      if (!isDataException(caught)) throw caught;
+      if (batch.length > 1) {
+        for (const message of batch) await this.cycle([message]);
+        return;
+      }
+      await this.skipUnstorable(batch[0]!, caught);
+    }
+  }
+
+  private async skipUnstorable(message: RawMessage, cause: unknown): Promise<void> {
+    const { streamSeq, subject } = message;
+    if (!(await skipMissing(this.options.pool, streamSeq - 1, streamSeq))) return;
+    this.options.metrics.malformed.inc();
+    this.options.log.warn(
+      { streamSeq, subject, err: asError(cause).message },
+      'skipped a raw message PostgreSQL cannot store',
+    );
+  }
+
+  /** Stores a batch in a transaction, then publishes what was new. */
+  private async store(batch: RawMessage[]): Promise<void> {
     await this.exclusively(async (client) => {
       const outcome = await inTransaction(client, () => ingestBatch(client, batch, new Date()));
       this.record(outcome, batch.length);
@@ -200,4 +228,10 @@ export class EventIngestor {
       client.release(broken);
     }
   }
+}
+
+/** PostgreSQL's class 22, data exception: the values themselves are refused, not the server. */
+function isDataException(caught: unknown): boolean {
+  const code = (caught as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

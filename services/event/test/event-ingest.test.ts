@@ -127,6 +127,19 @@ describe('event ingest', () => {
     expect(stored[0]!.sequence).toBe('1');
   });
 
+  it('event - skips a raw event PostgreSQL refuses without blocking the stream', async () => {
+    const sessionId = freshSessionId();
+    // A 19-digit session id passes the envelope check but is past PostgreSQL's bigint range.
+    const outOfRange = chatEvent('9999999999999999999', '1', 'cannot be stored');
+
+    await publishRaw(js, [chatEvent(sessionId, '1', 'before'), outOfRange]);
+    await publishRaw(js, [chatEvent(sessionId, '1', 'after')]);
+
+    const stored = await storedCount(main.client, sessionId, 2);
+    expect(stored.map((event) => event.chat?.text)).toEqual(['before', 'after']);
+    expectGaplessSequences(stored);
+  });
+
   it('event - two instances store a 2000-event burst once each, in publish order', async () => {
     const second = await startEvent({ postgres, nats });
     try {
