@@ -7,7 +7,13 @@ import {
   type HandlerDeps,
 } from '@roomcast/kit';
 import type { RoomServiceServer } from '@roomcast/proto';
-import { checkChatSettings, checkOwner, checkSlug, checkTitle } from './room-rules.js';
+import {
+  checkChatChanges,
+  checkChatSettings,
+  checkOwner,
+  checkSlug,
+  checkTitle,
+} from './room-rules.js';
 import type { RoomStore } from './room-store.js';
 
 const PAGE = { default: 50, max: 200 };
@@ -47,7 +53,7 @@ export function roomServiceHandlers(deps: HandlerDeps, store: RoomStore): RoomSe
       return store.update(id, {
         title: request.title === undefined ? undefined : checkTitle(request.title),
         owner: request.owner === undefined ? undefined : checkOwner(request.owner),
-        chat: request.chat === undefined ? undefined : checkChatSettings(request.chat),
+        chat: request.chat === undefined ? undefined : checkChatChanges(request.chat),
       });
     }),
 

@@ -6,6 +6,11 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 500;
 export const MAX_MESSAGE_LENGTH_LIMIT = 4000;
 export const MAX_SLOW_MODE_SECONDS = 3600;
 export const MAX_TITLE_LENGTH = 200;
+/**
+ * In UpdateRoom, the slow_mode_seconds that turns slow mode off. proto3 cannot tell an unset
+ * field from a 0, so there 0 keeps the stored value and off needs a value of its own.
+ */
+export const SLOW_MODE_OFF = -1;
 
 /** 3 to 63 of [a-z0-9-], neither starting nor ending with '-': safe in URLs and DNS labels. */
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/;
@@ -74,4 +79,46 @@ export function checkChatSettings(chat: ChatSettings | undefined): ChatSettings 
     );
   }
   return { maxMessageLength, slowModeSeconds };
+}
+
+/** The chat settings UpdateRoom changes; an undefined field keeps its stored value. */
+export interface ChatChanges {
+  maxMessageLength?: number | undefined;
+  slowModeSeconds?: number | undefined;
+}
+
+/**
+ * Validates the chat settings of an UpdateRoom. proto3 sends an unset number as 0, so a field
+ * at 0 keeps the stored value (a PATCH of one field must not reset the other); slow mode is
+ * turned off with SLOW_MODE_OFF (-1), and the default length is asked for by its value, 500.
+ */
+export function checkChatChanges(chat: ChatSettings): ChatChanges {
+  const { maxMessageLength, slowModeSeconds } = chat;
+  if (maxMessageLength < 0 || maxMessageLength > MAX_MESSAGE_LENGTH_LIMIT) {
+    throw invalidArgument(
+      'INVALID_CHAT_SETTINGS',
+      `chat.max_message_length must be 1 to ${MAX_MESSAGE_LENGTH_LIMIT} (0 keeps the current ` +
+        `limit), got ${maxMessageLength}`,
+      'chat.max_message_length',
+    );
+  }
+  if (slowModeSeconds < SLOW_MODE_OFF || slowModeSeconds > MAX_SLOW_MODE_SECONDS) {
+    throw invalidArgument(
+      'INVALID_CHAT_SETTINGS',
+      `chat.slow_mode_seconds must be 1 to ${MAX_SLOW_MODE_SECONDS}, ${SLOW_MODE_OFF} to turn ` +
+        `slow mode off, or 0 to keep the current setting; got ${slowModeSeconds}`,
+      'chat.slow_mode_seconds',
+    );
+  }
+
+  return {
+    maxMessageLength: maxMessageLength === 0 ? undefined : maxMessageLength,
+    slowModeSeconds: slowModeChange(slowModeSeconds),
+  };
+}
+
+function slowModeChange(slowModeSeconds: number): number | undefined {
+  if (slowModeSeconds === 0) return undefined;
+  if (slowModeSeconds === SLOW_MODE_OFF) return 0;
+  return slowModeSeconds;
 }

@@ -6,6 +6,7 @@ import {
   type Pool,
 } from '@roomcast/kit';
 import type { ChatSettings, Room } from '@roomcast/proto';
+import type { ChatChanges } from './room-rules.js';
 
 interface RoomRow {
   id: string;
@@ -30,7 +31,7 @@ export interface NewRoom {
 export interface RoomChanges {
   title?: string | undefined;
   owner?: string | undefined;
-  chat?: ChatSettings | undefined;
+  chat?: ChatChanges | undefined;
 }
 
 export interface RoomQuery {

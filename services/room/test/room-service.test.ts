@@ -73,10 +73,11 @@ describe('room service', () => {
       owner: 'new-owner',
       chat: { maxMessageLength: 0, slowModeSeconds: 10 },
     });
+    // A chat field at 0 is a field left unset: the room keeps its limit of 100.
     expect(rechatted).toMatchObject({
       title: 'Renamed',
       owner: 'new-owner',
-      chat: { maxMessageLength: 500, slowModeSeconds: 10 },
+      chat: { maxMessageLength: 100, slowModeSeconds: 10 },
     });
   });
 
