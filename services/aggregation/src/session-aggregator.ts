@@ -21,10 +21,14 @@ import {
   toAggregates,
   type AggregateSummary,
 } from './fold-events.js';
+import { StoredTriggers } from './stored-triggers.js';
 import { forEachLimited } from './timing.js';
 
-/** Subjects whose messages mark a session dirty: every stored event, and raw status changes. */
-const TRIGGER_SUBJECTS = ['events.stored.>', 'events.raw.stream.status'];
+/**
+ * Raw status changes also mark a session dirty, over core NATS: a hint that lets ENDED be folded
+ * a tick sooner. Stored events come through StoredTriggers, which nothing is lost from.
+ */
+const RAW_STATUS_SUBJECT = 'events.raw.stream.status';
 /** A fold stops after this many events and continues at the next tick, to bound memory. */
 const MAX_EVENTS_PER_FOLD = 10_000;
 const FOLD_CONCURRENCY = 8;
@@ -44,10 +48,11 @@ export interface SessionAggregatorOptions {
 }
 
 /**
- * Keeps every session's analytics current. NATS messages mark sessions dirty; a loop folds each
- * dirty session's new stored events into its state and pushes the numbers to Session, at most
- * once per pushIntervalMs while live and always once when final. A sweep re-folds sessions
- * whose trigger may have been missed.
+ * Keeps every session's analytics current. Stored events, taken from a durable JetStream
+ * consumer, mark sessions dirty; a loop folds each dirty session's new stored events into its
+ * state, acks the triggers the saved state has passed, and pushes the numbers to Session, at
+ * most once per pushIntervalMs while live and always once when final. A sweep re-folds known
+ * sessions that are quiet or whose push failed.
  */
 export class SessionAggregator {
   private readonly dirty = new Set<string>();
@@ -55,6 +60,7 @@ export class SessionAggregator {
   private readonly stopping = new AbortController();
   private readonly folds: Counter;
   private readonly pushes: Counter;
+  private readonly triggers: StoredTriggers;
   private pushFailing = false;
   private loops: Promise<unknown> | undefined;
 
@@ -68,22 +74,28 @@ export class SessionAggregator {
       'UpdateSessionAggregates calls, by outcome.',
       ['outcome'],
     );
+    this.triggers = new StoredTriggers({
+      nc: options.nc,
+      log: options.log,
+      onTrigger: (sessionId) => this.dirty.add(sessionId),
+    });
   }
 
-  /** Subscribes to the triggers, sweeps every open session once, and starts the loops. */
+  /** Takes triggers, sweeps every open session once, and starts the loops. */
   async start(): Promise<void> {
-    for (const subject of TRIGGER_SUBJECTS) {
-      this.options.nc.subscribe(subject, {
-        callback: (_error, message) => this.markDirty(message.data),
-      });
-    }
+    this.options.nc.subscribe(RAW_STATUS_SUBJECT, {
+      callback: (_error, message) => this.markDirty(message.data),
+    });
+    await this.triggers.start();
     await this.sweep(new Date());
     this.loops = Promise.all([this.foldLoop(), this.sweepLoop()]);
   }
 
+  /** Stops the loops, then hands unsettled triggers back so another instance folds them. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loops;
+    await this.triggers.stop();
   }
 
   /** Folds a session's history again from sequence 0 and replaces its state. */
@@ -159,6 +171,8 @@ export class SessionAggregator {
       }
       this.folds.inc(folded);
     }
+    // Saved (or nothing new): the triggers this state covers need no other fold.
+    this.triggers.settle(sessionId, state.lastSequence);
     if (state.lastSequence > (loaded?.pushedSequence ?? 0n)) await this.push(summarize(state));
   }
 

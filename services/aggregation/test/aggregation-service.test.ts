@@ -3,11 +3,13 @@ import { startNats, startPostgres, type NatsServer, type PostgresServer } from '
 import { eventService } from '@roomcast/event';
 import {
   callUnary,
+  decodeEvent,
   encodeEvent,
   errorCodeOf,
   newEvent,
   rawSubject,
   startService,
+  STORED_STREAM,
   type RunningService,
 } from '@roomcast/kit';
 import {
@@ -32,8 +34,8 @@ let session: FakeSessionService;
 let aggregation: RunningService;
 let client: AggregationServiceClient;
 
-async function startAggregation(): Promise<void> {
-  aggregation = await startService(
+function startAggregationInstance(): Promise<RunningService> {
+  return startService(
     aggregationService({
       bindHost: '127.0.0.1',
       grpcPort: 0,
@@ -49,6 +51,10 @@ async function startAggregation(): Promise<void> {
       staleAfterMs: 60_000,
     }),
   );
+}
+
+async function startAggregation(): Promise<void> {
+  aggregation = await startAggregationInstance();
   client = new AggregationServiceClient(
     `127.0.0.1:${aggregation.grpcPort}`,
     credentials.createInsecure(),
@@ -78,6 +84,7 @@ beforeAll(async () => {
   );
   nc = await connect({ servers: nats.url });
   js = nc.jetstream();
+  await watchStored();
   await startAggregation();
 });
 
@@ -152,6 +159,33 @@ const finalPush = (sessionId: string) =>
   until(`the final push of session ${sessionId}`, () =>
     session.pushesOf(sessionId).find((push) => push.aggregates.final),
   );
+
+/** Counts a session's stored events as seen on ROOMCAST_STORED (watched from the start). */
+const storedEvents = new Map<string, number>();
+const storedCount = (sessionId: string) => storedEvents.get(sessionId) ?? 0;
+
+async function watchStored(): Promise<void> {
+  const subscription = nc.subscribe('events.stored.>');
+  void (async () => {
+    for await (const message of subscription) {
+      const { sessionId } = decodeEvent(message.data);
+      storedEvents.set(sessionId, storedCount(sessionId) + 1);
+    }
+  })();
+  await nc.flush();
+}
+
+/** Waits until the trigger consumer has nothing unacked and nothing left to deliver. */
+async function untilTriggersAcked(): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  let info = await jsm.consumers.info(STORED_STREAM, 'aggregation');
+  const deadline = Date.now() + 20_000;
+  while (info.num_ack_pending > 0 || info.num_pending > 0) {
+    if (Date.now() > deadline) throw new Error(`triggers left unacked: ${JSON.stringify(info)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    info = await jsm.consumers.info(STORED_STREAM, 'aggregation');
+  }
+}
 
 const get = (sessionId: string) => callUnary(client, client.getSessionAggregates, { sessionId });
 const recompute = (sessionId: string) =>
@@ -249,6 +283,67 @@ describe('aggregation service', () => {
       lastSequence: '9',
     });
     expect(numbers(await recompute(s.sessionId))).toEqual(numbers(pushed.aggregates));
+  });
+
+  it('aggregation - folds a whole session that happened while Aggregation was down', async () => {
+    await stopAggregation();
+    const s = sessionScript();
+    await publish([
+      s.status(0, StreamState.STREAM_STATE_LIVE),
+      s.join(1, '41', 1),
+      s.join(2, '42', 2),
+      s.chat(3, '41'),
+      s.chat(4, '42'),
+      s.chat(5, '42'),
+      s.status(90, StreamState.STREAM_STATE_ENDED),
+    ]);
+    await until('Event to publish the stored session', () =>
+      storedCount(s.sessionId) === 7 ? true : undefined,
+    );
+
+    await startAggregation();
+    const pushed = await finalPush(s.sessionId);
+
+    expect(numbers(pushed.aggregates)).toEqual({
+      sessionId: s.sessionId,
+      messageCount: '3',
+      uniqueChatters: '2',
+      peakConcurrentViewers: '2',
+      uniqueViewers: '2',
+      durationSeconds: '90',
+      messagesPerMinute: 2,
+      final: true,
+      lastSequence: '7',
+    });
+    expect(numbers(await get(s.sessionId))).toEqual(numbers(pushed.aggregates));
+    await untilTriggersAcked();
+  });
+
+  it('aggregation - two instances share the trigger consumer without double counting', async () => {
+    const second = await startAggregationInstance();
+    try {
+      const scripts = Array.from({ length: 6 }, () => sessionScript());
+      for (const s of scripts) {
+        await publish([s.status(0, StreamState.STREAM_STATE_LIVE), s.join(1, '51', 1)]);
+        await publish([s.chat(2, '51'), s.chat(3, '52'), s.viewers(4, 5)]);
+        await publish([s.status(30, StreamState.STREAM_STATE_ENDED)]);
+      }
+
+      for (const s of scripts) {
+        const pushed = await finalPush(s.sessionId);
+        expect(numbers(pushed.aggregates)).toMatchObject({
+          messageCount: '2',
+          uniqueChatters: '2',
+          peakConcurrentViewers: '5',
+          uniqueViewers: '1',
+          durationSeconds: '30',
+          lastSequence: '6',
+        });
+      }
+      await untilTriggersAcked();
+    } finally {
+      await second.stop();
+    }
   });
 
   it('aggregation - refuses an unknown session and a bad id', async () => {
