@@ -73,6 +73,18 @@ export interface OperatorConfig {
   roomServiceAddr: string;
   /** ROOM_SERVICE_DEADLINE_MS, per call; default 5000. */
   roomServiceDeadlineMs: number;
+  /**
+   * SESSION_SERVICE_ADDR, host:port of the Session service. Default none: the feature is off and
+   * status.liveSessionId and status.viewerCount stay empty.
+   */
+  sessionServiceAddr: string | undefined;
+  /** SESSION_SERVICE_DEADLINE_MS, per call; default 3000. */
+  sessionServiceDeadlineMs: number;
+  /**
+   * LIVE_SESSION_REFRESH_MS: how often a Room with a live session is looked at again, so its
+   * viewer count stays current; default 10000. Idle Rooms wait for the resync (RESYNC_MS).
+   */
+  liveSessionRefreshMs: number;
   /** NATS_URL. */
   natsUrl: string;
   /** STREAM_RESYNC_MS: how often the platform streams are checked; default 60000. */
@@ -112,6 +124,10 @@ export function readOperatorConfig(env = new EnvReader()): OperatorConfig {
     cleanupMaxAttempts: env.int('CLEANUP_MAX_ATTEMPTS', { default: 10, min: 1, max: 1000 }),
     roomServiceAddr: env.address('ROOM_SERVICE_ADDR'),
     roomServiceDeadlineMs: ms('ROOM_SERVICE_DEADLINE_MS', 5_000, 100),
+    sessionServiceAddr:
+      optional(env, 'SESSION_SERVICE_ADDR') && env.address('SESSION_SERVICE_ADDR'),
+    sessionServiceDeadlineMs: ms('SESSION_SERVICE_DEADLINE_MS', 3_000, 100),
+    liveSessionRefreshMs: ms('LIVE_SESSION_REFRESH_MS', 10_000, 100),
     natsUrl: env.url('NATS_URL', ['nats', 'tls']),
     streamResyncMs: ms('STREAM_RESYNC_MS', 60_000, 100),
     streamLimits: {

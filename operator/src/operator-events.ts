@@ -59,8 +59,22 @@ export type AutoscaleEvent =
   | { type: 'autoscale-scaled'; from: number; to: number; reason: string }
   | { type: 'autoscale-skipped'; why: string };
 
+/** A Room's live session, read from the Session service for its status. */
+export type LiveSessionEvent =
+  | {
+      type: 'live-session-read';
+      key: string;
+      roomId: string;
+      /** Both undefined: the room has no live or paused session. */
+      liveSessionId: string | undefined;
+      viewerCount: number | undefined;
+    }
+  /** The first failed read of an outage; status keeps its last values meanwhile. */
+  | { type: 'session-service-unavailable'; error: string }
+  | { type: 'session-service-available' };
+
 export type OperatorEvent =
-  WatchEvent | ReconcileEvent | LeaderEvent | StreamEvent | AutoscaleEvent;
+  WatchEvent | ReconcileEvent | LeaderEvent | StreamEvent | AutoscaleEvent | LiveSessionEvent;
 
 export type OperatorEventListener = (event: OperatorEvent) => void;
 

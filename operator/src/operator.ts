@@ -12,6 +12,7 @@ import { PlatformStreamsKeeper } from './jetstream-streams.js';
 import { kubeClients, type KubeClients } from './kube-client.js';
 import { EventRecorder } from './kube-events.js';
 import { LeaderElector } from './leader-election.js';
+import { LiveSessionReader } from './live-viewers.js';
 import { OperatorMetrics, startHealthServer, type HealthServer } from './metrics.js';
 import { NatsLink } from './nats-link.js';
 import { OperatorEvents } from './operator-events.js';
@@ -20,6 +21,7 @@ import { RoomReconciler } from './reconcile-room.js';
 import { RoomApi } from './room-api.js';
 import { RoomController } from './room-controller.js';
 import { RoomHistoryStore } from './room-history.js';
+import { SessionApi } from './session-api.js';
 
 /** Options of {@link startOperator} besides its configuration. */
 export interface StartOperatorOptions {
@@ -54,6 +56,10 @@ interface Shared {
   nats: NatsLink;
   redis: Redis | undefined;
   api: RoomApi;
+  /** Undefined without SESSION_SERVICE_ADDR: Rooms then show no live session. */
+  sessionApi: SessionApi | undefined;
+  liveSessions: LiveSessionReader | undefined;
+  liveSessionRefreshMs: number;
   history: RoomHistoryStore;
   recorder: EventRecorder;
   events: OperatorEvents;
@@ -75,12 +81,21 @@ export async function startOperator(
     config.autoscale.enabled && config.autoscale.redisUrl
       ? createRedis(config.autoscale.redisUrl)
       : undefined;
+  const sessionApi = config.sessionServiceAddr
+    ? new SessionApi({
+        address: config.sessionServiceAddr,
+        deadlineMs: config.sessionServiceDeadlineMs,
+      })
+    : undefined;
   const shared: Shared = {
     config,
     clients,
     nats,
     redis,
     api: new RoomApi({ address: config.roomServiceAddr, deadlineMs: config.roomServiceDeadlineMs }),
+    sessionApi,
+    liveSessions: sessionApi && new LiveSessionReader({ api: sessionApi, events, log }),
+    liveSessionRefreshMs: config.liveSessionRefreshMs,
     history: new RoomHistoryStore(() => nats.current),
     recorder: new EventRecorder(clients.core, {
       component: 'roomcast-operator',
@@ -126,6 +141,7 @@ export async function startOperator(
       await elector.stop();
       await stopTerm();
       shared.api.close();
+      sessionApi?.close();
       await nats.close();
       redis?.disconnect();
       for (const server of servers) await server.close();

@@ -2,8 +2,9 @@
  * One level-triggered reconcile of one Room: whatever happened before, bring the world to the
  * spec and say in status how far it got. Steps: hold the finalizer; find or create the room in
  * the Room service and align it (RoomSynced); store its history policy in JetStream
- * (StreamReady); write status (Ready, observedGeneration, roomId). A deleted Room is cleaned
- * up in cleanup-room.ts.
+ * (StreamReady); for a Ready Room, read its live session and viewer count (best effort,
+ * live-viewers.ts); write status (Ready, observedGeneration, roomId, liveSessionId,
+ * viewerCount). A deleted Room is cleaned up in cleanup-room.ts.
  */
 import type { Logger } from '@roomcast/kit';
 
@@ -20,6 +21,7 @@ import { addFinalizer, hasFinalizer } from './finalizer.js';
 import type { StreamsState } from './jetstream-streams.js';
 import type { EventRecorder } from './kube-events.js';
 import { MERGE_PATCH, type KubeClients } from './kube-client.js';
+import { withLiveViewers, type LiveSessionReader, type LiveViewers } from './live-viewers.js';
 import type { OperatorEvents } from './operator-events.js';
 import { RoomApiError, type RoomApi } from './room-api.js';
 import type { RoomHistoryStore } from './room-history.js';
@@ -46,6 +48,17 @@ export interface RoomReconcilerDeps {
   recorder: EventRecorder;
   events: OperatorEvents;
   clock: Clock;
+  /** Reads live sessions for status; undefined (no SESSION_SERVICE_ADDR) clears them. */
+  liveSessions: LiveSessionReader | undefined;
+  /** A Room showing a live session is reconciled again after this long. */
+  liveSessionRefreshMs: number;
+}
+
+/** What a reconcile came to. */
+export interface ReconcileOutcome {
+  ready: boolean;
+  /** Reconcile again after this long (a live session's viewer count moves); else undefined. */
+  refreshAfterMs?: number;
 }
 
 /** A step's verdict: its condition, the room id if known, and an error to retry on. */
@@ -60,27 +73,38 @@ export class RoomReconciler {
   constructor(private readonly deps: RoomReconcilerDeps) {}
 
   /**
-   * Reconciles a live Room. Resolves with whether it is Ready.
+   * Reconciles a Room that is not being deleted: whether it is Ready, and when to look again.
    * @throws to ask for a retry with backoff, after status has said what went wrong.
    */
-  async reconcile(resource: RoomObject, log: Logger): Promise<boolean> {
+  async reconcile(resource: RoomObject, log: Logger): Promise<ReconcileOutcome> {
     let room = resource;
     if (!hasFinalizer(room)) room = await addFinalizer(this.deps.clients, room);
 
     const synced = await this.syncRoom(room, log);
     const stream = await this.syncHistory(room, synced.roomId, log);
     const ready = readyCondition([synced.condition, stream.condition]);
+    const isReady = ready.status === 'True';
+    const viewers = isReady && synced.roomId ? await this.readViewers(room, synced.roomId) : keep;
 
-    await this.writeStatus(room, {
+    const status = await this.writeStatus(room, {
       roomId: synced.roomId,
       archived: synced.archived,
+      viewers,
       conditions: [synced.condition, stream.condition, ready],
     });
     await this.announceFailure(room, synced.condition);
 
     if (synced.retry) throw synced.retry;
     if (stream.retry) throw stream.retry;
-    return ready.status === 'True';
+    // Only a Room showing a live session is polled; idle Rooms wait for the resync.
+    const live = this.deps.liveSessions && status.liveSessionId;
+    return { ready: isReady, refreshAfterMs: live ? this.deps.liveSessionRefreshMs : undefined };
+  }
+
+  /** The Room's viewers; with the feature off, none, so no stale count outlives it. */
+  private readViewers(room: RoomObject, roomId: string): Promise<LiveViewers> | LiveViewers {
+    if (!this.deps.liveSessions) return { state: 'idle' };
+    return this.deps.liveSessions.read(keyOf(room), roomId);
   }
 
   private async syncRoom(room: RoomObject, log: Logger): Promise<StepResult> {
@@ -151,14 +175,22 @@ export class RoomReconciler {
     return { condition: condition(STREAM_READY, 'True', 'StreamConfigured', message) };
   }
 
-  /** Writes status through the status subresource, only when something changed. */
+  /**
+   * Writes status through the status subresource, only when something changed; resolves with
+   * the status the Room has now.
+   */
   private async writeStatus(
     room: RoomObject,
-    update: { roomId?: string; archived?: boolean; conditions: ConditionUpdate[] },
-  ): Promise<void> {
+    update: {
+      roomId?: string;
+      archived?: boolean;
+      viewers: LiveViewers;
+      conditions: ConditionUpdate[];
+    },
+  ): Promise<RoomStatus> {
     const generation = room.metadata.generation;
     const status: RoomStatus = {
-      ...room.status,
+      ...withLiveViewers(room.status ?? {}, update.viewers),
       observedGeneration: generation,
       conditions: applyConditions(room.status?.conditions, update.conditions, {
         generation,
@@ -167,7 +199,7 @@ export class RoomReconciler {
     };
     if (update.roomId) status.roomId = update.roomId;
     if (update.archived !== undefined) status.archived = update.archived;
-    if (JSON.stringify(status) === JSON.stringify(room.status)) return;
+    if (JSON.stringify(status) === JSON.stringify(room.status)) return status;
 
     await this.deps.clients.custom.patchNamespacedCustomObjectStatus(
       {
@@ -176,10 +208,14 @@ export class RoomReconciler {
         plural: ROOM_PLURAL,
         namespace: room.metadata.namespace,
         name: room.metadata.name,
-        body: { metadata: { resourceVersion: room.metadata.resourceVersion }, status },
+        body: {
+          metadata: { resourceVersion: room.metadata.resourceVersion },
+          status: { ...clearedFields(room.status, status), ...status },
+        },
       },
       MERGE_PATCH,
     );
+    return status;
   }
 
   /** An Event and a typed event for each change made in the Room service. */
@@ -238,6 +274,18 @@ export function roomSubject(room: RoomObject) {
     name: room.metadata.name,
     uid: room.metadata.uid,
   };
+}
+
+/** Viewer information left as status had it, for Rooms that are not Ready. */
+const keep: LiveViewers = { state: 'unknown' };
+
+/** A merge patch keeps what it does not name: fields dropped from status are sent as null. */
+function clearedFields(before: RoomStatus | undefined, after: RoomStatus): Record<string, null> {
+  const cleared: Record<string, null> = {};
+  for (const field of Object.keys(before ?? {})) {
+    if (!(field in after)) cleared[field] = null;
+  }
+  return cleared;
 }
 
 function condition(

@@ -116,8 +116,10 @@ export class RoomController {
         await this.options.cleanup.finalize(room, log, this.queue.retries(key));
         events.emit({ type: 'reconcile-succeeded', key, ready: false });
       } else {
-        const ready = await this.options.reconciler.reconcile(room, log);
-        events.emit({ type: 'reconcile-succeeded', key, ready });
+        const outcome = await this.options.reconciler.reconcile(room, log);
+        events.emit({ type: 'reconcile-succeeded', key, ready: outcome.ready });
+        // Through the queue, so these refreshes share the overall rate limit with the rest.
+        if (outcome.refreshAfterMs) this.queue.addAfter(key, outcome.refreshAfterMs);
       }
       this.queue.forget(key);
     } catch (caught) {
