@@ -1,4 +1,4 @@
-import { isStorableText, newEvent } from '@roomcast/kit';
+import { hasVisibleCharacter, isStorableText, newEvent } from '@roomcast/kit';
 import { EventType, StreamState, type Event } from '@roomcast/proto';
 import { badRequest } from './webhook-refusal.js';
 
@@ -90,7 +90,7 @@ function id(fields: Fields, name: string): string {
   return text;
 }
 
-/** The chat text exactly as sent; it must not be empty. */
+/** The chat text exactly as sent; it must have a visible character (Session's rule too). */
 function chatText(fields: Fields): string {
   const text = fields['text'];
   if (text === undefined || text === null || text === '') {
@@ -99,8 +99,12 @@ function chatText(fields: Fields): string {
   if (typeof text !== 'string') {
     throw badRequest('WEBHOOK_INVALID_FIELD', 'text must be a string');
   }
-  if (text.trim() === '') {
-    throw badRequest('WEBHOOK_INVALID_FIELD', 'text must contain more than whitespace');
+  if (!hasVisibleCharacter(text)) {
+    throw badRequest(
+      'WEBHOOK_INVALID_FIELD',
+      'text must contain more than whitespace and invisible characters (such as zero-width ' +
+        'spaces, joiners or lone combining marks)',
+    );
   }
   if (!isStorableText(text)) {
     throw badRequest(

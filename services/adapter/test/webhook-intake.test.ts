@@ -208,6 +208,20 @@ describe('adapter webhook intake', () => {
       mentions: 'whitespace',
     },
     {
+      name: 'chat text of only zero-width characters',
+      payload: { ...chat, text: '\u200b\u2060\ufeff\u200d' },
+      status: 400,
+      code: 'WEBHOOK_INVALID_FIELD',
+      mentions: 'invisible characters',
+    },
+    {
+      name: 'chat text of only combining marks',
+      payload: { ...chat, text: ' \u0301\u0303 ' },
+      status: 400,
+      code: 'WEBHOOK_INVALID_FIELD',
+      mentions: 'invisible characters',
+    },
+    {
       name: 'chat text with a NUL character',
       payload: { ...chat, text: 'a\u0000b' },
       status: 400,

@@ -15,3 +15,4 @@ export * from './pagination.js';
 export * from './gauge.js';
 export * from './timers.js';
 export * from './text.js';
+export * from './visible-text.js';

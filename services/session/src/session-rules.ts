@@ -1,4 +1,9 @@
-import { failedPrecondition, invalidArgument, requireStorableText } from '@roomcast/kit';
+import {
+  failedPrecondition,
+  hasVisibleCharacter,
+  invalidArgument,
+  requireStorableText,
+} from '@roomcast/kit';
 import { PresenceAction, StreamState } from '@roomcast/proto';
 
 export const MAX_SESSION_TITLE_LENGTH = 200;
@@ -27,13 +32,20 @@ export function checkSessionTitle(title: string): string | undefined {
 }
 
 /**
- * Chat text must say something. It is checked, never changed: the text is stored and published
- * exactly as sent, so surrounding spaces, emoji, combining marks and right-to-left text stay.
+ * Chat text must say something: at least one visible character, so text of only white space,
+ * zero-width or other format characters, or lone combining marks is EMPTY_MESSAGE. It is
+ * checked, never changed: the text is stored and published exactly as sent, so surrounding
+ * spaces, emoji, combining marks and right-to-left text stay.
  */
 export function requireChatText(text: string): string {
   requireStorableText(text, 'text');
-  if (text.trim().length === 0) {
-    throw invalidArgument('EMPTY_MESSAGE', 'text must contain more than whitespace', 'text');
+  if (!hasVisibleCharacter(text)) {
+    throw invalidArgument(
+      'EMPTY_MESSAGE',
+      'text must contain more than whitespace and invisible characters (such as zero-width ' +
+        'spaces, joiners or lone combining marks)',
+      'text',
+    );
   }
   return text;
 }
