@@ -8,6 +8,8 @@ export interface SessionConfig extends BaseConfig {
   roomServiceAddr: string;
   /** How long a room's chat settings are reused before asking Room again; default 5000. */
   roomCacheMs: number;
+  /** How long the last known chat settings serve chat while Room is unreachable; default 300000. */
+  roomStaleIfErrorMs?: number;
   /** How long a call to Room may take; default 3000. */
   roomDeadlineMs: number;
   /** How long to wait for JetStream to acknowledge a publish; default 5000. */
@@ -23,6 +25,11 @@ export function readSessionConfig(env = new EnvReader()): SessionConfig {
     natsUrl: env.url('NATS_URL', ['nats', 'tls']),
     roomServiceAddr: env.address('ROOM_SERVICE_ADDR'),
     roomCacheMs: env.int('ROOM_CACHE_MS', { default: 5_000, min: 0, max: 300_000 }),
+    roomStaleIfErrorMs: env.int('ROOM_STALE_IF_ERROR_MS', {
+      default: 300_000,
+      min: 0,
+      max: 3_600_000,
+    }),
     roomDeadlineMs: env.int('ROOM_DEADLINE_MS', { default: 3_000, min: 100, max: 60_000 }),
     publishTimeoutMs: env.int('PUBLISH_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000 }),
   };

@@ -47,6 +47,8 @@ export function sessionService(config?: SessionConfig): RunServiceOptions<Sessio
           client: roomClient,
           cacheMs: settings.roomCacheMs,
           deadlineMs: settings.roomDeadlineMs,
+          staleIfErrorMs: settings.roomStaleIfErrorMs,
+          log: runtime.log,
         }),
         events: new EventPublisher(nats.jetstream(), settings.publishTimeoutMs),
       };
