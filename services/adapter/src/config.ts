@@ -12,6 +12,12 @@ export interface AdapterConfig extends BaseConfig {
   timestampToleranceS: number;
   /** ADAPTER_REPLAY_TTL_S: how long a delivery id is remembered in Redis; default 86400. */
   replayTtlS: number;
+  /** SESSION_SERVICE_ADDR: host:port of the Session service, asked about each session. */
+  sessionServiceAddr: string;
+  /** ADAPTER_SESSION_CACHE_MS: how long a session lookup is reused; default 5000. */
+  sessionCacheMs: number;
+  /** SESSION_DEADLINE_MS: how long a GetSession call may take; default 3000. */
+  sessionDeadlineMs: number;
 }
 
 /** Shorter secrets are too easy to guess for an HMAC key. */
@@ -38,5 +44,8 @@ export function readAdapterConfig(env = new EnvReader()): AdapterConfig {
       max: 86_400,
     }),
     replayTtlS: env.int('ADAPTER_REPLAY_TTL_S', { default: 86_400, min: 1, max: 30 * 86_400 }),
+    sessionServiceAddr: env.address('SESSION_SERVICE_ADDR'),
+    sessionCacheMs: env.int('ADAPTER_SESSION_CACHE_MS', { default: 5_000, min: 0, max: 60_000 }),
+    sessionDeadlineMs: env.int('SESSION_DEADLINE_MS', { default: 3_000, min: 100, max: 60_000 }),
   };
 }

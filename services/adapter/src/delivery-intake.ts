@@ -2,6 +2,7 @@ import { asError, encodeEvent, rawSubject, type Logger } from '@roomcast/kit';
 import type { Event } from '@roomcast/proto';
 import { deliveryEventId } from './delivery-event-id.js';
 import type { ReplayGuard } from './replay-guard.js';
+import type { SessionClaim } from './session-check.js';
 import { payloadToEvent } from './webhook-payload.js';
 import { badRequest, WebhookRefusal } from './webhook-refusal.js';
 import {
@@ -19,6 +20,8 @@ export interface IntakeDeps {
   secret: string;
   timestampToleranceS: number;
   replay: ReplayGuard;
+  /** Refuses a delivery whose session is unknown, in another room, or ended. */
+  sessions: { check(claim: SessionClaim): Promise<void> };
   publish: PublishRaw;
   log: Logger;
   /** Injectable clock; default Date.now. */
@@ -41,7 +44,8 @@ const DELIVERY_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * Checks, maps and publishes one delivery. Order matters: nothing about the body is trusted
- * (or even parsed) before the signature over timestamp and body checks out.
+ * (or even parsed) before the signature over timestamp and body checks out, and Session is
+ * asked about the session only for a well-formed delivery not already published.
  */
 export async function takeDelivery(delivery: Delivery, deps: IntakeDeps): Promise<IntakeAnswer> {
   const nowMs = (deps.nowMs ?? Date.now)();
@@ -65,10 +69,13 @@ export async function takeDelivery(delivery: Delivery, deps: IntakeDeps): Promis
     platform: delivery.platform,
     eventId,
     now: new Date(nowMs),
+    futureToleranceS: deps.timestampToleranceS,
   });
   if (await deps.replay.seen(delivery.platform, deliveryId)) {
     return { status: 200, body: { duplicate: true, event_id: eventId } };
   }
+  // After the replay check: a retry of an accepted delivery stays a duplicate once it ended.
+  await deps.sessions.check(event);
 
   const duplicate = await publish(event, deps);
   await deps.replay.remember(delivery.platform, deliveryId);

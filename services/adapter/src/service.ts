@@ -1,11 +1,14 @@
 import {
+  connectClient,
   connectNats,
   createRedis,
   ensurePlatformStreams,
   type RunServiceOptions,
 } from '@roomcast/kit';
+import { SessionServiceClient } from '@roomcast/proto';
 import { readAdapterConfig, type AdapterConfig } from './config.js';
 import { ReplayGuard } from './replay-guard.js';
+import { SessionCheck } from './session-check.js';
 import { startWebhookServer } from './webhook-server.js';
 
 /** The Adapter's options for startService, plus the webhook port once started. */
@@ -14,8 +17,8 @@ export interface AdapterService extends RunServiceOptions<AdapterConfig> {
 }
 
 /**
- * The Adapter: signed webhooks in on HTTP_PORT, raw events out on JetStream. Its gRPC server
- * carries only the standard health service.
+ * The Adapter: signed webhooks in on HTTP_PORT, checked against Session (GetSession), raw events
+ * out on JetStream. Its gRPC server carries only the standard health service.
  */
 export function adapterService(config?: AdapterConfig): AdapterService {
   let httpPort = 0;
@@ -33,6 +36,8 @@ export function adapterService(config?: AdapterConfig): AdapterService {
       runtime.onShutdown(() => nats.drain());
       await ensurePlatformStreams(await nats.jetstreamManager());
       const jetstream = nats.jetstream();
+      const sessionClient = connectClient(SessionServiceClient, settings.sessionServiceAddr);
+      runtime.onShutdown(() => sessionClient.close());
 
       const server = await startWebhookServer({
         host: settings.bindHost,
@@ -41,6 +46,12 @@ export function adapterService(config?: AdapterConfig): AdapterService {
           secret: settings.webhookSecret,
           timestampToleranceS: settings.timestampToleranceS,
           replay: new ReplayGuard({ redis, ttlS: settings.replayTtlS, log }),
+          sessions: new SessionCheck({
+            client: sessionClient,
+            cacheMs: settings.sessionCacheMs,
+            deadlineMs: settings.sessionDeadlineMs,
+            log,
+          }),
           publish: async (subject, data, msgID) =>
             (await jetstream.publish(subject, data, { msgID })).duplicate,
           log,

@@ -8,6 +8,8 @@ export const PAYLOAD_TYPES = ['stream.online', 'stream.offline', 'chat.message',
 type Fields = Record<string, unknown>;
 
 const MAX_INT64 = 9_223_372_036_854_775_807n;
+/** occurred_at may be at most this old: older events would land in long-closed analytics. */
+export const MAX_OCCURRED_AGE_S = 86_400;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
@@ -16,7 +18,13 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
  */
 export function payloadToEvent(
   body: Buffer,
-  delivery: { platform: string; eventId: string; now: Date },
+  delivery: {
+    platform: string;
+    eventId: string;
+    now: Date;
+    /** How far occurred_at may lie ahead of now, in seconds (the timestamp window). */
+    futureToleranceS: number;
+  },
 ): Event {
   const fields = parseObject(body);
   const type = fields['type'];
@@ -32,7 +40,7 @@ export function payloadToEvent(
     sessionId: id(fields, 'session_id'),
     roomId: id(fields, 'room_id'),
     source: `adapter:${delivery.platform}`,
-    occurTime: occurredAt(fields) ?? delivery.now,
+    occurTime: occurredAt(fields, delivery) ?? delivery.now,
   };
   return newEvent({ ...envelope, ...payloadOf(type, fields) });
 }
@@ -131,8 +139,15 @@ function count(fields: Fields): string {
   return text;
 }
 
-/** occurred_at when given (RFC 3339), else undefined. */
-function occurredAt(fields: Fields): Date | undefined {
+/**
+ * occurred_at when given (RFC 3339), else undefined. It must lie within the past
+ * MAX_OCCURRED_AGE_S and at most futureToleranceS ahead: a time far off (9999-12-31) would
+ * make the session's analytics durations absurd.
+ */
+function occurredAt(
+  fields: Fields,
+  window: { now: Date; futureToleranceS: number },
+): Date | undefined {
   const value = fields['occurred_at'];
   if (value === undefined || value === null) return undefined;
 
@@ -141,6 +156,15 @@ function occurredAt(fields: Fields): Date | undefined {
     throw badRequest(
       'WEBHOOK_INVALID_FIELD',
       `occurred_at must be an RFC 3339 time, got ${JSON.stringify(value)}`,
+    );
+  }
+
+  const aheadS = (time.getTime() - window.now.getTime()) / 1000;
+  if (aheadS > window.futureToleranceS || -aheadS > MAX_OCCURRED_AGE_S) {
+    throw badRequest(
+      'WEBHOOK_INVALID_FIELD',
+      `occurred_at ${JSON.stringify(value)} is out of range: it must be at most ${window.futureToleranceS} s ` +
+        `ahead of now and at most ${MAX_OCCURRED_AGE_S} s (24 h) ago`,
     );
   }
   return time;

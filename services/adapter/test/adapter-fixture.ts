@@ -1,4 +1,7 @@
-/** Real NATS and Redis from the harness, and the Adapter started in-process on free ports. */
+/**
+ * Real NATS and Redis from the harness, a fake Session service at the gRPC edge, and the Adapter
+ * started in-process on free ports.
+ */
 import { startNats, startRedis, type NatsServer, type RedisServer } from '@roomcast/harness';
 import {
   connectNats,
@@ -12,6 +15,7 @@ import {
 } from '@roomcast/kit';
 import { adapterService } from '../src/service.js';
 import { signWebhook } from '../src/webhook-signature.js';
+import { startFakeSessionService, type FakeSessionService } from './fake-session-service.js';
 
 export const SECRET = 'test-secret-0123456789abcdef';
 
@@ -20,6 +24,8 @@ export interface AdapterFixture {
   redisServer: RedisServer;
   client: NatsConnection;
   redis: Redis;
+  /** Knows session 123 in room 45, live; tests add their own. */
+  sessions: FakeSessionService;
   running: RunningService;
   /** http://127.0.0.1:<port> */
   baseUrl: string;
@@ -28,8 +34,17 @@ export interface AdapterFixture {
   stop(): Promise<void>;
 }
 
-export async function startAdapterFixture(): Promise<AdapterFixture> {
+/** Fixture settings a test may change; the session lookup cache defaults to off. */
+export interface AdapterFixtureOptions {
+  sessionCacheMs?: number;
+}
+
+export async function startAdapterFixture(
+  options: AdapterFixtureOptions = {},
+): Promise<AdapterFixture> {
   const [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+  const sessions = await startFakeSessionService();
+  sessions.put({ id: '123', roomId: '45' });
   const service = adapterService({
     bindHost: '127.0.0.1',
     grpcPort: 0,
@@ -41,6 +56,9 @@ export async function startAdapterFixture(): Promise<AdapterFixture> {
     webhookSecret: SECRET,
     timestampToleranceS: 300,
     replayTtlS: 3_600,
+    sessionServiceAddr: sessions.address,
+    sessionCacheMs: options.sessionCacheMs ?? 0,
+    sessionDeadlineMs: 2_000,
   });
   const running = await startService(service);
   const client = await connectNats(nats.url, 'adapter-test', createLogger('test'));
@@ -52,6 +70,7 @@ export async function startAdapterFixture(): Promise<AdapterFixture> {
     redisServer,
     client,
     redis,
+    sessions,
     running,
     baseUrl: `http://127.0.0.1:${service.httpPort}`,
     rawCount: async () => (await jsm.streams.info(RAW_STREAM)).state.messages,
@@ -59,6 +78,7 @@ export async function startAdapterFixture(): Promise<AdapterFixture> {
       await running.stop();
       await client.drain();
       await redis.quit();
+      await sessions.stop();
       await Promise.all([nats.stop(), redisServer.stop()]);
     },
   };

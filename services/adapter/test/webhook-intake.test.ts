@@ -38,9 +38,11 @@ async function publishedAs(eventId: string) {
 
 describe('adapter webhook intake', () => {
   it('adapter - publishes a signed chat message on events.raw.chat.message', async () => {
+    // A minute ago, whole seconds: inside the accepted occurred_at window.
+    const occurredAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
     const answer = await deliver(
       fixture.baseUrl,
-      { ...chat, occurred_at: '2026-01-02T03:04:05Z' },
+      { ...chat, occurred_at: occurredAt },
       {
         platform: 'twitch',
         deliveryId: 'chat-1',
@@ -60,7 +62,7 @@ describe('adapter webhook intake', () => {
       type: EventType.EVENT_TYPE_CHAT_MESSAGE,
       source: 'adapter:twitch',
       chat: { userId: '7', text: 'hi 👋' },
-      occurTime: new Date('2026-01-02T03:04:05Z'),
+      occurTime: new Date(occurredAt),
     });
   });
 
