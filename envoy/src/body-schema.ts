@@ -1,23 +1,30 @@
 /**
- * The JSON body each REST method accepts, read from the descriptor set the transcoder uses:
- * for every RPC with a `google.api.http` rule and a body, the method, the path as a Lua pattern,
- * and the fields each message may carry.
+ * The REST rules of the transcoded services, read from the descriptor set the transcoder uses:
+ * for every RPC with a `google.api.http` rule, the method, the path as a Lua pattern, the fields
+ * its path binds, and (for rules with a body) the fields each body message may carry.
  *
  * The transcoder drops a JSON field its message does not have and forwards the rest, so a typo
- * (`displayname`) would succeed silently. The body check (body-check.ts) refuses it with this.
+ * (`displayname`) would succeed silently; it also lets a query parameter overwrite a field the
+ * path bound (`/v1/users/1?userId=2` reads user 2). The request check (body-check.ts) refuses
+ * both with this, and answers 405 for a known path called with a method it does not have.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { includeDirs } from './envoy-protos.js';
 
-/** A REST method with a JSON body. */
-export interface BodyRule {
+/** A REST method of a transcoded service. */
+export interface RestRule {
   method: string;
   /** Lua pattern of the path (no query string), anchored at both ends. */
   pathPattern: string;
-  /** The message the body is parsed into. */
-  message: string;
+  /**
+   * The request fields the path binds, by JSON and proto name alike (`userId`, `user_id`): a
+   * query parameter naming one is refused rather than let overwrite the path's value.
+   */
+  pathFields: string[];
+  /** The message a JSON body is parsed into; absent when the rule takes no body. */
+  message?: string;
 }
 
 /**
@@ -27,7 +34,7 @@ export interface BodyRule {
 export type MessageFields = Record<string, Record<string, string | true>>;
 
 export interface BodySchema {
-  rules: BodyRule[];
+  rules: RestRule[];
   messages: MessageFields;
 }
 
@@ -60,22 +67,22 @@ interface FileProto {
   }>;
 }
 
-/** Reads the schema of the given services' REST bodies from a binary FileDescriptorSet. */
+/** Reads the REST rules and body schema of the given services from a binary FileDescriptorSet. */
 export function readBodySchema(descriptorSet: Uint8Array, services: readonly string[]): BodySchema {
   const files = decodeFiles(descriptorSet);
   const messages = new Map<string, MessageProto>();
   for (const file of files) indexMessages(file.messageType ?? [], file.package ?? '', messages);
 
-  const rules: BodyRule[] = [];
+  const rules: RestRule[] = [];
   const wanted = new Set<string>();
   for (const file of files) {
     for (const service of file.service ?? []) {
       if (!services.includes(`${file.package}.${service.name}`)) continue;
       for (const method of service.method ?? []) {
-        const rule = bodyRule(method.inputType.slice(1), method.options?.['.google.api.http']);
+        const rule = restRule(method.inputType.slice(1), method.options?.['.google.api.http']);
         if (!rule) continue;
         rules.push(rule);
-        wanted.add(rule.message);
+        if (rule.message) wanted.add(rule.message);
       }
     }
   }
@@ -106,19 +113,38 @@ function indexMessages(list: MessageProto[], scope: string, into: Map<string, Me
   }
 }
 
-function bodyRule(input: string, http: HttpRule | undefined): BodyRule | undefined {
-  if (!http?.body) return undefined;
+function restRule(input: string, http: HttpRule | undefined): RestRule | undefined {
+  if (!http) return undefined;
   const verbs = ['get', 'put', 'post', 'delete', 'patch'] as const;
   const verb = verbs.find((name) => http[name]);
   if (!verb) return undefined;
 
-  // `body: "field"` would parse the body into that field; our API only uses `body: "*"`.
-  if (http.body !== '*') return undefined;
-  return {
+  const template = http[verb] ?? '';
+  const rule: RestRule = {
     method: verb.toUpperCase(),
-    pathPattern: luaPathPattern(http[verb] ?? ''),
-    message: input,
+    pathPattern: luaPathPattern(template),
+    pathFields: pathFields(template),
   };
+  // `body: "field"` would parse the body into that field; our API only uses `body: "*"`.
+  if (http.body === '*') rule.message = input;
+  return rule;
+}
+
+/**
+ * The fields a path template binds, each by proto name and by its lowerCamel JSON name:
+ * `/v1/rooms/{room_id}/x/{owner.user_id}` → `room_id`, `roomId`, `owner.user_id`, `owner.userId`.
+ */
+export function pathFields(template: string): string[] {
+  const names = [...template.matchAll(/\{([^}=]+)(=[^}]*)?\}/g)].map((match) => match[1]);
+  const both = names.flatMap((name) => [name, name.split('.').map(jsonName).join('.')]);
+  return [...new Set(both)];
+}
+
+/** protoc's JSON name of a field: underscores dropped, the letter after each one upper-cased. */
+function jsonName(protoName: string): string {
+  return protoName.replace(/_+([a-zA-Z0-9])?/g, (_, next: string | undefined) =>
+    next ? next.toUpperCase() : '',
+  );
 }
 
 /** `/v1/sessions/{session_id}:end` → `^/v1/sessions/[^/]+%:end$`. */

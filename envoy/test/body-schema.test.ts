@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DESCRIPTOR_SET_PATH } from '@roomcast/proto';
-import { luaPathPattern, readBodySchema } from '../src/body-schema.js';
+import { luaPathPattern, pathFields, readBodySchema } from '../src/body-schema.js';
 
 describe('body schema', () => {
   it('body schema - turns HTTP rule templates into anchored Lua patterns', () => {
@@ -11,14 +11,34 @@ describe('body schema', () => {
     expect(luaPathPattern('/v1/a-b/{x=**}')).toBe('^/v1/a%-b/.+$');
   });
 
-  it('body schema - lists the body fields of each REST method, JSON and proto names alike', () => {
+  it('body schema - names each field a path binds by proto and JSON name', () => {
+    expect(pathFields('/v1/users')).toEqual([]);
+    expect(pathFields('/v1/users/{user_id}')).toEqual(['user_id', 'userId']);
+    expect(pathFields('/v1/a/{room_id}/b/{owner.user_id=**}:go')).toEqual([
+      'room_id',
+      'roomId',
+      'owner.user_id',
+      'owner.userId',
+    ]);
+    expect(pathFields('/v1/x/{id}')).toEqual(['id']);
+  });
+
+  it('body schema - lists every REST method, its path fields and its body message', () => {
     const schema = readBodySchema(readFileSync(DESCRIPTOR_SET_PATH), ['roomcast.v1.UserService']);
 
     expect(schema.rules).toEqual([
-      { method: 'POST', pathPattern: '^/v1/users$', message: 'roomcast.v1.CreateUserRequest' },
+      {
+        method: 'POST',
+        pathPattern: '^/v1/users$',
+        pathFields: [],
+        message: 'roomcast.v1.CreateUserRequest',
+      },
+      { method: 'GET', pathPattern: '^/v1/users/[^/]+$', pathFields: ['user_id', 'userId'] },
+      { method: 'GET', pathPattern: '^/v1/users$', pathFields: [] },
       {
         method: 'PATCH',
         pathPattern: '^/v1/users/[^/]+$',
+        pathFields: ['user_id', 'userId'],
         message: 'roomcast.v1.UpdateUserRequest',
       },
     ]);
