@@ -107,7 +107,7 @@ session: { database: true, nats: true, redis: true, calls: [room] }
 event: { database: true, nats: true, redis: true, calls: [] }
 aggregation: { database: true, nats: true, redis: true, calls: [session] }
 realtime: { database: false, nats: true, redis: true, calls: [session, event] }
-adapter: { database: false, nats: true, redis: false, calls: [session] }
+adapter: { database: false, nats: true, redis: true, calls: [session] }
 {{- end }}
 
 {{/* host:port of a service's gRPC port. Call with (dict "ctx" $ "component" "room"). */}}
