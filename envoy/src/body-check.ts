@@ -1,20 +1,28 @@
 /**
- * The Lua filter that refuses unknown JSON fields in REST bodies: the scanner in
- * lua/body-fields.lua with the body schema of the transcoded services prepended as Lua tables.
+ * The Lua filter that checks REST requests before the transcoder: unknown JSON fields in bodies
+ * (lua/body-fields.lua), query parameters that would overwrite a path field, methods a known path
+ * does not take, and gRPC content types from clients that are not gRPC (lua/request-check.lua).
+ * The REST rules and body schema of the transcoded services are prepended as Lua tables.
  */
 import { readFileSync } from 'node:fs';
 import type { BodySchema } from './body-schema.js';
+import { GRPC_REFUSED_MESSAGE, REASON_NAMESPACE } from './error-bodies.js';
 
-const SCANNER = new URL('./lua/body-fields.lua', import.meta.url);
+const SCRIPTS = ['./lua/body-fields.lua', './lua/request-check.lua'].map(
+  (path) => new URL(path, import.meta.url),
+);
 
-/** The Lua source of the body check for this schema. */
+/** The Lua source of the request check for this schema. */
 export function bodyCheckLua(schema: BodySchema): string {
   const data = [
     '-- Generated from the descriptor set by envoy/src/body-check.ts.',
     `local RULES = ${luaLiteral(schema.rules)}`,
     `local MESSAGES = ${luaLiteral(schema.messages)}`,
+    `local REFUSED_GRPC_MESSAGE = ${luaLiteral(GRPC_REFUSED_MESSAGE)}`,
+    `local REASON_NAMESPACE = ${luaLiteral(REASON_NAMESPACE)}`,
   ].join('\n');
-  return `${data}\n\n${readFileSync(SCANNER, 'utf8')}`;
+  const scripts = SCRIPTS.map((url) => readFileSync(url, 'utf8'));
+  return [data, ...scripts].join('\n\n');
 }
 
 /** A JSON-like value as a Lua table constructor. */

@@ -84,6 +84,8 @@ export interface Route {
   route?: RouteAction;
   direct_response?: { status: number; body?: DataSource };
   typed_per_filter_config?: PerFilterConfig;
+  /** Read by format strings as `%METADATA(ROUTE:<namespace>:<key>)%`. */
+  metadata?: { filter_metadata: Record<string, Record<string, string>> };
 }
 
 export interface RouteMatch {
@@ -100,6 +102,14 @@ export interface RouteAction {
   /** Overrides the connection manager's stream idle timeout for this route. */
   idle_timeout?: Duration;
   upgrade_configs?: UpgradeConfig[];
+  retry_policy?: RetryPolicy;
+}
+
+export interface RetryPolicy {
+  /** Comma-separated conditions, for example `connect-failure,refused-stream`. */
+  retry_on: string;
+  num_retries: number;
+  retry_back_off: { base_interval: Duration; max_interval: Duration };
 }
 
 export interface DataSource {
@@ -164,6 +174,17 @@ export interface AccessLogFilter {
     comparison: { op: 'EQ' | 'GE' | 'LE'; value: { default_value: number; runtime_key: string } };
   };
   response_flag_filter?: { flags: string[] };
+  and_filter?: { filters: AccessLogFilter[] };
+  /** Matches request headers; `present_match: false` matches a header that is absent. */
+  header_filter?: { header: { name: string; present_match: boolean } };
+  metadata_filter?: {
+    matcher: {
+      filter: string;
+      path: Array<{ key: string }>;
+      value: { string_match: { exact: string } };
+    };
+    match_if_key_not_found: boolean;
+  };
 }
 
 export interface GrpcJsonTranscoder {

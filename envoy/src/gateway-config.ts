@@ -84,7 +84,7 @@ function connectionManager(options: ResolvedGatewayOptions): HttpConnectionManag
     route_config: buildRouteConfig(options),
     http_filters: buildHttpFilters(options),
     access_log: buildAccessLog(),
-    local_reply_config: buildLocalReplyConfig(),
+    local_reply_config: buildLocalReplyConfig(options),
   };
 }
 

@@ -20,8 +20,13 @@ export {
   type UpstreamName,
   type UpstreamSpec,
 } from './route-table.js';
-export { GRPC_REFUSED_MESSAGE } from './route-config.js';
-export { LOCAL_REPLY_CODES } from './error-bodies.js';
+export {
+  CHECKED_REPLIES,
+  GRPC_REFUSED_MESSAGE,
+  MALFORMED_REQUEST,
+  statusReplies,
+  type LocalReply,
+} from './error-bodies.js';
 export { assertMatchesProtos, EnvoyConfigCheckError, protoProblems } from './proto-check.js';
 export { EnvoyProtos, envoyProtos } from './envoy-protos.js';
 export type { Bootstrap } from './envoy-types.js';

@@ -1,23 +1,33 @@
 /**
  * Turns the route table into Envoy routes: gRPC-framed requests refused first, then the table's
  * routes in order, then a catch-all 404 (error-bodies.ts words it as
- * `{"code":5,"message":"no route for <path>"}`).
+ * `{"code":5,"reason":"ROUTE_NOT_FOUND","message":"no route for <path>"}`).
  */
 import {
   TYPE_URL,
   typed,
   type Duration,
   type PerFilterConfig,
+  type RetryPolicy,
   type Route,
   type RouteConfiguration,
 } from './envoy-types.js';
+import { GRPC_REFUSED_MESSAGE, REASON_NAMESPACE } from './error-bodies.js';
 import type { ResolvedGatewayOptions } from './gateway-options.js';
 import { buildCorsPolicy, FILTER } from './http-filters.js';
 import { ROUTE_TABLE, UPSTREAMS, type RouteSpec } from './route-table.js';
 
-/** The message a gRPC client gets when it calls the public listener. */
-export const GRPC_REFUSED_MESSAGE =
-  'gRPC is not served on the public gateway; call the REST API under /v1 instead';
+/**
+ * Retries only what never reached the service: the connection was refused or failed, the
+ * upstream refused the HTTP/2 stream, or the stream was reset before the request went out. A
+ * POST is as safe to retry as a GET then, and a restarting service is waited out for about a
+ * second before the client sees a 503.
+ */
+export const CONNECT_RETRY_POLICY: RetryPolicy = {
+  retry_on: 'connect-failure,refused-stream,reset-before-request',
+  num_retries: 3,
+  retry_back_off: { base_interval: '0.1s', max_interval: '0.5s' },
+};
 
 /** Builds the one virtual host of the public listener. */
 export function buildRouteConfig(options: ResolvedGatewayOptions): RouteConfiguration {
@@ -63,22 +73,37 @@ function noRoute(): Route {
 }
 
 function buildRoute(spec: RouteSpec, options: ResolvedGatewayOptions): Route {
+  // Names the service in a 503's message (error-bodies.ts).
+  const service = UPSTREAMS[spec.upstream].kubernetesService;
+  return {
+    ...routeFor(spec, options),
+    metadata: { filter_metadata: { [REASON_NAMESPACE]: { service } } },
+  };
+}
+
+function routeFor(spec: RouteSpec, options: ResolvedGatewayOptions): Route {
   const cluster = UPSTREAMS[spec.upstream].cluster;
   const name = `${spec.kind}:${spec.prefix}`;
+  const retry_policy = CONNECT_RETRY_POLICY;
   switch (spec.kind) {
     case 'transcoded':
       return {
         name,
         // `/v1/users` and `/v1/users/...`, never `/v1/usersx`.
         match: { path_separated_prefix: spec.prefix },
-        route: { cluster, timeout: seconds(options.routeTimeoutMs) },
+        route: { cluster, timeout: seconds(options.routeTimeoutMs), retry_policy },
       };
     case 'transcodedStream':
       return {
         name,
         match: { prefix: spec.prefix },
         // A stream lasts as long as the client wants; only silence ends it.
-        route: { cluster, timeout: '0s', idle_timeout: seconds(options.streamIdleTimeoutMs) },
+        route: {
+          cluster,
+          timeout: '0s',
+          idle_timeout: seconds(options.streamIdleTimeoutMs),
+          retry_policy,
+        },
       };
     case 'websocket':
       return {
@@ -99,7 +124,7 @@ function buildRoute(spec: RouteSpec, options: ResolvedGatewayOptions): Route {
       return {
         name,
         match: { prefix: spec.prefix },
-        route: { cluster, timeout: seconds(options.routeTimeoutMs) },
+        route: { cluster, timeout: seconds(options.routeTimeoutMs), retry_policy },
         typed_per_filter_config: disable(FILTER.transcoder, FILTER.bodyCheck),
       };
   }

@@ -96,16 +96,22 @@ interface Reply {
   body: any;
 }
 
-async function call(method: string, path: string, body?: string | object): Promise<Reply> {
+async function call(
+  method: string,
+  path: string,
+  body?: string | object,
+  contentType = 'application/json',
+): Promise<Reply & { allow: string | null }> {
   const response = await fetch(`${gateway}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? {} : { 'content-type': contentType },
     body: typeof body === 'object' ? JSON.stringify(body) : body,
   });
   const text = await response.text();
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
+    allow: response.headers.get('allow'),
     body: text === '' ? undefined : JSON.parse(text),
   };
 }
@@ -176,18 +182,23 @@ describe('REST through Envoy', () => {
 
   it('gateway - bad bodies are JSON 400s naming the problem, and nothing is stored', async () => {
     const before = await userCount();
-    const cases: Array<[body: string, message: RegExp]> = [
-      ['{"handle": "mal", ', /Unexpected end of string/],
-      ['{"handle": "typo", "displayname": "Typo"}', /unknown field "displayname"/],
-      ['{"handle": 42}', /handle: invalid value 42 for type TYPE_STRING/],
-      ['{"handle": "king", "role": "USER_ROLE_KING"}', /role: invalid value "USER_ROLE_KING"/],
+    const cases: Array<[body: string, reason: string, message: RegExp]> = [
+      ['{"handle": "mal", ', 'INVALID_JSON', /Unexpected end of string/],
+      ['{"handle": "typo", "displayname": "Typo"}', 'UNKNOWN_FIELD', /unknown field "displayname"/],
+      ['{"handle": 42}', 'INVALID_REQUEST', /handle: invalid value 42 for type TYPE_STRING/],
+      [
+        '{"handle": "king", "role": "USER_ROLE_KING"}',
+        'INVALID_REQUEST',
+        /role: invalid value "USER_ROLE_KING"/,
+      ],
     ];
 
-    for (const [body, message] of cases) {
+    for (const [body, reason, message] of cases) {
       const refused = await call('POST', '/v1/users', body);
       expect(refused.status, body).toBe(400);
       expect(refused.contentType).toBe('application/json');
       expect(refused.body.code).toBe(3);
+      expect(refused.body.reason, body).toBe(reason);
       expect(refused.body.message).toMatch(message);
     }
     expect(await userCount()).toBe(before);
@@ -198,18 +209,41 @@ describe('REST through Envoy', () => {
     const refused = await call('POST', '/v1/users', body);
 
     expect(refused.status).toBe(413);
-    expect(refused.body).toEqual({ code: 3, message: 'Payload Too Large' });
+    expect(refused.body).toEqual({
+      code: 3,
+      reason: 'BODY_TOO_LARGE',
+      message: `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+    });
   });
 
-  it('gateway - an unknown path or method is a JSON 404 naming the path', async () => {
-    for (const [method, path] of [
-      ['GET', '/nowhere/at/all'],
-      ['GET', '/v1/usersx'],
-      ['DELETE', '/v1/users/1'],
-    ]) {
-      const missing = await call(method, path);
+  it('gateway - an unknown path is a JSON 404 naming the path', async () => {
+    for (const path of ['/nowhere/at/all', '/v1/usersx', '/v1/users/1/friends']) {
+      const missing = await call('GET', path);
       expect(missing.status, path).toBe(404);
-      expect(missing.body).toEqual({ code: 5, message: `no route for ${path}` });
+      expect(missing.body).toEqual({
+        code: 5,
+        reason: 'ROUTE_NOT_FOUND',
+        message: `no route for ${path}`,
+      });
+    }
+  });
+
+  it('gateway - a method a known path does not take is a JSON 405 listing the ones it does', async () => {
+    const cases: Array<[method: string, path: string, allow: string]> = [
+      ['DELETE', '/v1/users/1', 'GET, PATCH'],
+      ['PUT', '/v1/users/1', 'GET, PATCH'],
+      ['DELETE', '/v1/users', 'POST, GET'],
+    ];
+
+    for (const [method, path, allow] of cases) {
+      const refused = await call(method, path);
+      expect(refused.status, `${method} ${path}`).toBe(405);
+      expect(refused.allow).toBe(allow);
+      expect(refused.body).toEqual({
+        code: 12,
+        reason: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not allowed on ${path}; it takes ${allow}`,
+      });
     }
   });
 
@@ -217,7 +251,57 @@ describe('REST through Envoy', () => {
     const refused = await call('GET', '/v1/users?colour=blue');
 
     expect(refused.status).toBe(400);
+    expect(refused.body.reason).toBe('INVALID_REQUEST');
     expect(refused.body.message).toMatch(/Could not find field "colour"/);
+  });
+
+  it('gateway - a query parameter may not overwrite a field the path binds', async () => {
+    const first = await call('POST', '/v1/users', { handle: 'first', displayName: 'First' });
+    const second = await call('POST', '/v1/users', { handle: 'second', displayName: 'Second' });
+    const path = `/v1/users/${first.body.id}`;
+
+    for (const name of ['userId', 'user_id', 'user%5Fid']) {
+      const refused = await call('GET', `${path}?${name}=${second.body.id}`);
+      expect(refused.status, name).toBe(400);
+      expect(refused.body).toEqual({
+        code: 3,
+        reason: 'PATH_FIELD_IN_QUERY',
+        message: `query parameter "${decodeURIComponent(name)}" names a field the path ${path} already sets`,
+      });
+    }
+    expect((await call('GET', path)).body.handle).toBe('first');
+  });
+
+  it('gateway - a posted message cannot be redirected to another session by the query', async () => {
+    const refused = await call('POST', '/v1/sessions/1/messages?sessionId=2', { text: 'hi' });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.reason).toBe('PATH_FIELD_IN_QUERY');
+    expect(refused.body.message).toMatch(/query parameter "sessionId"/);
+    expect(sessionStub.calls).toEqual([]);
+  });
+
+  it('gateway - a path Envoy cannot read is a JSON 400 with a message', async () => {
+    const refused = await call('GET', '/v1/users/1%00');
+
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      code: 3,
+      reason: 'MALFORMED_REQUEST',
+      message: 'the request path or headers cannot be read (path_normalization_failed)',
+    });
+  });
+
+  it('gateway - JSON sent as application/grpc by a non-gRPC client is a JSON 403', async () => {
+    const refused = await call('POST', '/v1/users', { handle: 'sneaky' }, 'application/grpc');
+
+    expect(refused.status).toBe(403);
+    expect(refused.contentType).toBe('application/json');
+    expect(refused.body).toEqual({
+      code: 7,
+      reason: 'GRPC_NOT_SERVED',
+      message: 'gRPC is not served on the public gateway; call the REST API under /v1 instead',
+    });
   });
 
   it('gateway - refuses gRPC from outside, so internal Session RPCs stay internal', async () => {

@@ -1,7 +1,7 @@
--- Refuses a REST request whose JSON body has a field its message does not define, which the
--- gRPC-JSON transcoder would otherwise drop without a word. Generated data (RULES, MESSAGES)
--- is prepended by envoy/src/body-check.ts. A body this scanner cannot read is let through:
--- the transcoder then answers with its own precise JSON error.
+-- Finds a field in a REST request's JSON body that its message does not define, which the
+-- gRPC-JSON transcoder would otherwise drop without a word. Generated data (MESSAGES) is
+-- prepended by envoy/src/body-check.ts; request-check.lua calls unknown_body_field. A body this
+-- scanner cannot read is let through: the transcoder then answers with its own precise error.
 
 local UNKNOWN = {}
 
@@ -92,27 +92,11 @@ read_value = function(text, at, child, path)
   return stop
 end
 
-local function rule_for(method, path)
-  for _, rule in ipairs(RULES) do
-    if rule.method == method and path:find(rule.pathPattern) then return rule end
-  end
-  return nil
-end
-
-function envoy_on_request(handle)
-  local headers = handle:headers()
-  local path = (headers:get(":path") or ""):gsub("%?.*$", "")
-  local rule = rule_for(headers:get(":method"), path)
-  if not rule then return end
-
-  local body = handle:body()
-  if not body or body:length() == 0 then return end
-  local text = body:getBytes(0, body:length())
-
-  local ok, problem = pcall(read_value, text, skip_space(text, 1), rule.message, "")
-  if ok or type(problem) ~= "table" or not problem[UNKNOWN] then return end
-  handle:respond(
-    { [":status"] = "400", ["content-type"] = "text/plain" },
-    string.format('unknown field "%s" in the request body (%s)', problem[UNKNOWN], rule.message)
-  )
+-- The dotted path of the first key in `text` that `message` does not define; nil when there is
+-- none or the text cannot be read (a second return value of true says which).
+function unknown_body_field(text, message)
+  local ok, problem = pcall(read_value, text, skip_space(text, 1), message, "")
+  if ok then return nil, problem == nil end
+  if type(problem) == "table" and problem[UNKNOWN] then return problem[UNKNOWN], false end
+  return nil, true
 end
