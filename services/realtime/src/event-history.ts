@@ -7,13 +7,18 @@ export const HISTORY_PAGE_SIZE = 1000;
 /** grpc.status.RESOURCE_EXHAUSTED: among others, a response above the 4 MiB message limit. */
 const GRPC_RESOURCE_EXHAUSTED = 8;
 
+export interface PageOptions {
+  /** Most events wanted; default a whole page. */
+  limit?: number;
+}
+
 /** A session's stored events, as the Event service serves them. */
 export interface EventHistory {
   /**
    * Stored events of the session with a sequence above `afterSequence`, ascending, at most one
-   * page. An empty list means nothing more is stored yet.
+   * page (and at most `limit`, when given). An empty list means nothing more is stored yet.
    */
-  page(sessionId: string, afterSequence: bigint): Promise<Event[]>;
+  page(sessionId: string, afterSequence: bigint, options?: PageOptions): Promise<Event[]>;
   close(): void;
 }
 
@@ -41,17 +46,18 @@ export function eventHistoryClient(address: string, options: { deadlineMs?: numb
 
   let pageSize = HISTORY_PAGE_SIZE;
   const history: EventHistory = {
-    page: async (sessionId, afterSequence) => {
+    page: async (sessionId, afterSequence, pageOptions = {}) => {
       for (;;) {
-        const size = pageSize;
+        const size = Math.min(pageSize, pageOptions.limit ?? HISTORY_PAGE_SIZE);
         try {
           const events = await fetchPage(sessionId, afterSequence, size);
-          pageSize = Math.min(size * 2, HISTORY_PAGE_SIZE);
+          // A read cut short by its limit says nothing about how large a page may grow.
+          if (size === pageSize) pageSize = Math.min(size * 2, HISTORY_PAGE_SIZE);
           return events;
         } catch (caught) {
           const tooLarge = isServiceError(caught) && caught.code === GRPC_RESOURCE_EXHAUSTED;
           if (!tooLarge || size === 1) throw caught;
-          pageSize = Math.ceil(size / 2);
+          pageSize = Math.min(pageSize, Math.ceil(size / 2));
         }
       }
     },

@@ -53,7 +53,9 @@ export class HubRegistry {
     if (hub.listenerCount > 0 || this.lingering.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.lingering.delete(sessionId);
-      if (this.hubs.get(sessionId)?.listenerCount === 0) this.hubs.delete(sessionId);
+      if (this.hubs.get(sessionId)?.listenerCount !== 0) return;
+      this.hubs.get(sessionId)?.pages.clear();
+      this.hubs.delete(sessionId);
     }, this.options.lingerMs);
     timer.unref();
     this.lingering.set(sessionId, timer);
@@ -62,6 +64,14 @@ export class HubRegistry {
   /** Routes a stored event off the live feed; events of unwatched sessions are dropped. */
   receive(event: Event): void {
     this.hubs.get(event.sessionId)?.receive(toEntry(event));
+  }
+
+  /**
+   * The last sequence this instance has seen live for the session, a lower bound of what is
+   * stored; undefined when the session is not watched here (or its window is empty).
+   */
+  windowLast(sessionId: string): bigint | undefined {
+    return this.hubs.get(sessionId)?.window.last;
   }
 
   /** True when some session is watched, so the feed must decode what it gets. */

@@ -27,7 +27,6 @@ export function subscribe(
   const subscription = new Subscription({
     ...request,
     hubs: context.hubs,
-    history: context.history,
     maxHeld: context.maxHeld,
   });
   subscription.start();

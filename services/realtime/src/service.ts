@@ -8,6 +8,7 @@ import { RealtimeServiceService } from '@roomcast/proto';
 import { readRealtimeConfig, type RealtimeConfig } from './config.js';
 import { ConnectionLedger } from './connection-ledger.js';
 import { eventHistoryClient } from './event-history.js';
+import { retryingHistory } from './history-retry.js';
 import { HubRegistry } from './hub-registry.js';
 import { subscribeLiveFeed } from './live-feed.js';
 import type { RealtimeContext } from './realtime-context.js';
@@ -84,7 +85,7 @@ async function connectDependencies(runtime: ServiceRuntime, settings: RealtimeCo
   const nats = await connectNats(settings.natsUrl, `realtime-${settings.instanceId}`, log);
   runtime.onShutdown(() => nats.drain());
 
-  const history = eventHistoryClient(settings.eventServiceAddr);
+  const history = retryingHistory(eventHistoryClient(settings.eventServiceAddr), { log });
   runtime.onShutdown(() => history.close());
   const sessions = new SessionGateway(settings.sessionServiceAddr, log);
   runtime.onShutdown(() => sessions.close());

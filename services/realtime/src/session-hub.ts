@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { asError, type Logger } from '@roomcast/kit';
 import type { EventHistory } from './event-history.js';
 import { RecentWindow, type WindowLimits } from './recent-window.js';
-import { bySequence, toEntry, type StoredEntry } from './stored-entry.js';
+import { SharedPages } from './shared-pages.js';
+import { bySequence, type StoredEntry } from './stored-entry.js';
 
 /** Something fed by a hub: a subscription of one socket or stream. */
 export interface HubListener {
@@ -26,6 +27,8 @@ export interface SessionHubOptions {
  */
 export class SessionHub {
   readonly window: RecentWindow;
+  /** History reads of this session, shared by the gap fill and every catching-up listener. */
+  readonly pages: SharedPages;
   private readonly listeners = new Set<HubListener>();
   /** The last sequence emitted; undefined until the first live event arrives. */
   private last: bigint | undefined;
@@ -35,6 +38,7 @@ export class SessionHub {
 
   constructor(private readonly options: SessionHubOptions) {
     this.window = new RecentWindow(options.window);
+    this.pages = new SharedPages({ sessionId: options.sessionId, history: options.history });
   }
 
   get listenerCount(): number {
@@ -95,7 +99,7 @@ export class SessionHub {
   }
 
   private async fillGap(): Promise<void> {
-    const { sessionId, history, log } = this.options;
+    const { sessionId, log } = this.options;
     this.filling = true;
     try {
       // Two Event instances may publish out of order; the missing event often arrives at once.
@@ -104,8 +108,7 @@ export class SessionHub {
 
       while (this.held.length > 0 && this.last !== undefined) {
         const before = this.last;
-        for (const event of await history.page(sessionId, before)) {
-          const entry = toEntry(event);
+        for (const entry of await this.pages.read(before)) {
           if (entry.sequence === this.last + 1n) this.emit(entry);
         }
         this.releaseHeld();

@@ -1,9 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { asError } from '@roomcast/kit';
-import type { EventHistory } from './event-history.js';
 import type { HubRegistry } from './hub-registry.js';
 import type { HubListener, SessionHub } from './session-hub.js';
-import { bySequence, toEntry, type StoredEntry } from './stored-entry.js';
+import { bySequence, type StoredEntry } from './stored-entry.js';
 
 /** Where a subscription's events go: a WebSocket or a gRPC stream. */
 export interface EventSink {
@@ -20,7 +19,6 @@ export interface SubscriptionOptions {
   /** The last sequence the client saw; it receives every later one. */
   afterSequence: bigint;
   hubs: HubRegistry;
-  history: EventHistory;
   sink: EventSink;
   /** Called once when the subscription ends on its own; never after stop(). */
   onEnd: (end: SubscriptionEnd) => void;
@@ -35,7 +33,8 @@ export interface SubscriptionOptions {
 /**
  * One client's view of a session: every event after its starting sequence exactly once, in
  * order, then live ones. It catches up from the hub's recent window when that reaches back far
- * enough, otherwise from stored history page by page until it reaches the window or the end.
+ * enough, otherwise from stored history page by page (read through the hub, so subscribers
+ * behind the window together share each read) until it reaches the window or the end.
  * Live events arriving meanwhile are held and released once the catch-up meets them, deduped by
  * sequence. A jump in the live sequence sends it back to catching up.
  */
@@ -86,7 +85,6 @@ export class Subscription implements HubListener {
   }
 
   private async catchUp(): Promise<void> {
-    const { history, sessionId } = this.options;
     let laggingRounds = 0;
     try {
       while (!this.stopped) {
@@ -94,15 +92,17 @@ export class Subscription implements HubListener {
         if (recent && (!this.deliverRun(recent) || this.goLive())) return;
 
         const before = this.delivered;
-        const stored = (await history.page(sessionId, before)).map(toEntry);
+        // Shared with the session's other subscribers reading the same page at about this time.
+        const stored = await this.hub!.pages.read(before);
         if (this.stopped || !this.deliverRun(stored)) return;
         if (this.delivered !== before) {
           laggingRounds = 0;
           continue;
         }
 
-        // History has nothing newer: what was held goes out, unless the live feed is ahead.
-        if (this.goLive()) return;
+        const next = this.afterEmptyPage();
+        if (next === 'done') return;
+        if (next === 'again') continue;
         laggingRounds += 1;
         if (laggingRounds > (this.options.maxLaggingRounds ?? 20)) {
           throw new Error(`stored history stays behind sequence ${this.held[0]?.sequence}`);
@@ -112,6 +112,21 @@ export class Subscription implements HubListener {
     } catch (caught) {
       this.end({ reason: 'history-unavailable', error: asError(caught) });
     }
+  }
+
+  /**
+   * What follows a history page with nothing newer: 'again' when the window now has the next
+   * events, 'done' when the held events continued the run, 'lagging' when history is behind.
+   */
+  private afterEmptyPage(): 'done' | 'again' | 'lagging' {
+    // A shared read may have begun before this subscriber joined the hub, so what the hub
+    // emitted in between is neither in it nor held: take it from the window, or read again.
+    const window = this.hub!.window;
+    if ((window.last ?? 0n) > this.delivered) {
+      return window.after(this.delivered) ? 'again' : 'lagging';
+    }
+    // Otherwise what was held goes out, unless it leaves a gap (the live feed is ahead).
+    return this.goLive() ? 'done' : 'lagging';
   }
 
   /** Sends a run of entries from `delivered + 1` on; false once the subscription ended. */

@@ -6,6 +6,7 @@ import {
   encodePageToken,
   failedPrecondition,
   notFound,
+  RoomcastError,
   startService,
   unary,
   type HandlerDeps,
@@ -90,6 +91,8 @@ export interface FakeEventService {
   delayMs: number;
   /** Largest page served (the real service allows 1000). */
   maxPageSize: number;
+  /** Calls still to fail with UNAVAILABLE, as an overloaded Event service would. */
+  failNext: number;
   stop(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startFakeEventService(): Promise<FakeEventService> {
     calls: 0,
     delayMs: 0,
     maxPageSize: 1000,
+    failNext: 0,
     stop: () => Promise.resolve(),
   };
 
@@ -111,6 +115,14 @@ export async function startFakeEventService(): Promise<FakeEventService> {
         listSessionEvents: unary(runtime, 'ListSessionEvents', async (request) => {
           fake.calls += 1;
           await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
+          if (fake.failNext > 0) {
+            fake.failNext -= 1;
+            throw new RoomcastError(
+              'unavailable',
+              'FAKE_OVERLOADED',
+              'the fake Event service fails',
+            );
+          }
           const after = BigInt(request.afterSequence);
           const size = Math.min(request.pageSize || 100, fake.maxPageSize);
           const later = (fake.stored.get(request.sessionId) ?? []).filter(

@@ -21,7 +21,7 @@ function event(sequence: number, sessionId = '1'): Event {
   });
 }
 
-/** A history holding events 1..stored, answering after a delay (or failing). */
+/** A history holding events 1..stored, pages of 10, answering after a delay (or failing). */
 class MemoryHistory implements EventHistory {
   stored = 0;
   delayMs = 0;
@@ -30,10 +30,12 @@ class MemoryHistory implements EventHistory {
 
   async page(_sessionId: string, after: bigint): Promise<Event[]> {
     this.calls += 1;
+    // Like a database read, the page shows what was stored when the read began.
+    const stored = this.stored;
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failing) throw new Error('event service down');
     const events: Event[] = [];
-    for (let s = Number(after) + 1; s <= this.stored && events.length < 10; s += 1) {
+    for (let s = Number(after) + 1; s <= stored && events.length < 10; s += 1) {
       events.push(event(s));
     }
     return events;
@@ -69,7 +71,6 @@ function subscriber(
     sessionId: '1',
     afterSequence: BigInt(options.after ?? 0),
     hubs: context.hubs,
-    history: context.history,
     sink: {
       send: (entry) => {
         seen.push(entry.event.sequence);
@@ -176,5 +177,33 @@ describe('hub and subscription', () => {
 
     const { seen: older } = subscriber(context, { after: 5 });
     await expect.poll(() => older).toEqual(sequences(6, 30));
+  });
+
+  it('subscription - shares one history read among subscribers resuming at once', async () => {
+    const context = setup({ windowEvents: 10 });
+    context.history.stored = 45;
+    context.history.delayMs = 10;
+    const subscribers = Array.from({ length: 50 }, () => subscriber(context));
+
+    for (const { seen } of subscribers) await expect.poll(() => seen).toEqual(sequences(1, 45));
+    // Pages after 0, 10, 20, 30, 40 and the empty one after 45.
+    expect(context.history.calls).toBe(6);
+  });
+
+  it('subscription - joining during a shared read still gets what went by live meanwhile', async () => {
+    const context = setup({ windowEvents: 2 });
+    context.history.stored = 5;
+    context.history.delayMs = 40;
+    const first = subscriber(context);
+    await expect.poll(() => first.seen).toEqual(sequences(1, 5));
+
+    // The first subscriber's read after 5 began before 6..8 were stored. They go by live and
+    // out of the small window before the second joins and shares that read.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    context.publish(6, 8);
+    const second = subscriber(context);
+
+    await expect.poll(() => second.seen).toEqual(sequences(1, 8));
+    await expect.poll(() => first.seen).toEqual(sequences(1, 8));
   });
 });
