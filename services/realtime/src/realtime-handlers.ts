@@ -1,6 +1,7 @@
 import { RoomcastError, serverStream, unary, type HandlerDeps } from '@roomcast/kit';
 import type { Event, RealtimeServiceServer } from '@roomcast/proto';
 import { subscribe, type RealtimeContext } from './realtime-context.js';
+import { requireStoredThrough } from './resume-check.js';
 import { parseStreamRequest, type StreamRequest } from './stream-request.js';
 import type { Subscription, SubscriptionEnd } from './subscription.js';
 
@@ -27,6 +28,7 @@ export function realtimeServiceHandlers(
       if (context.draining) throw drainingError();
       const request = parseStreamRequest(call.request);
       await context.sessions.requireSession(request.sessionId);
+      await requireStoredThrough({ request, hubs: context.hubs, history: context.history });
 
       await streamEvents(call, { request, context, signal, ...options });
     }),

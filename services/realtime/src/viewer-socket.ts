@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { RoomcastError } from '@roomcast/kit';
 import { CloseCode, CloseReason } from './close-codes.js';
 import { subscribe, type RealtimeContext } from './realtime-context.js';
+import { requireStoredThrough } from './resume-check.js';
 import { anonymousUserId } from './session-gateway.js';
 import { parseViewerRequest, type ViewerRequest } from './stream-request.js';
 import type { SubscriptionEnd } from './subscription.js';
@@ -80,6 +81,7 @@ async function admit(
   try {
     request = parseViewerRequest(url);
     await context.sessions.requireSession(request.sessionId);
+    await requireStoredThrough({ request, hubs: context.hubs, history: context.history });
   } catch (caught) {
     closeSocket(socket, closeCodeOf(caught), reasonOf(caught));
     return undefined;
