@@ -104,8 +104,8 @@ services read these as environment variables (see README.md).
 user: { database: true, nats: false, redis: false, calls: [] }
 room: { database: true, nats: false, redis: false, calls: [] }
 session: { database: true, nats: true, redis: true, calls: [room] }
-event: { database: true, nats: true, redis: true, calls: [] }
-aggregation: { database: true, nats: true, redis: true, calls: [session] }
+event: { database: true, nats: true, redis: false, calls: [] }
+aggregation: { database: true, nats: true, redis: false, calls: [session, event] }
 realtime: { database: false, nats: true, redis: true, calls: [session, event] }
 adapter: { database: false, nats: true, redis: true, calls: [session] }
 {{- end }}
