@@ -147,11 +147,15 @@ function jsonName(protoName: string): string {
   );
 }
 
-/** `/v1/sessions/{session_id}:end` → `^/v1/sessions/[^/]+%:end$`. */
+/**
+ * `/v1/sessions/{session_id}:end` → `^/v1/sessions/[^/:]+%:end$`. A variable in the last segment
+ * stops at `:`, which starts a custom verb there (`/v1/users/1:explode` is not GetUser).
+ */
 export function luaPathPattern(template: string): string {
   const [path, verb] = splitVerb(template);
-  const segments = path.split('/').map((segment) => {
-    if (/^\{[^=}]+(=\*)?\}$/.test(segment)) return '[^/]+';
+  const parts = path.split('/');
+  const segments = parts.map((segment, index) => {
+    if (/^\{[^=}]+(=\*)?\}$/.test(segment)) return index === parts.length - 1 ? '[^/:]+' : '[^/]+';
     if (/^\{.*\}$/.test(segment)) return '.+';
     return luaEscape(segment);
   });

@@ -6,8 +6,9 @@ import { luaPathPattern, pathFields, readBodySchema } from '../src/body-schema.j
 describe('body schema', () => {
   it('body schema - turns HTTP rule templates into anchored Lua patterns', () => {
     expect(luaPathPattern('/v1/users')).toBe('^/v1/users$');
-    expect(luaPathPattern('/v1/users/{user_id}')).toBe('^/v1/users/[^/]+$');
-    expect(luaPathPattern('/v1/sessions/{session_id}:end')).toBe('^/v1/sessions/[^/]+%:end$');
+    expect(luaPathPattern('/v1/users/{user_id}')).toBe('^/v1/users/[^/:]+$');
+    expect(luaPathPattern('/v1/a/{id}/b')).toBe('^/v1/a/[^/]+/b$');
+    expect(luaPathPattern('/v1/sessions/{session_id}:end')).toBe('^/v1/sessions/[^/:]+%:end$');
     expect(luaPathPattern('/v1/a-b/{x=**}')).toBe('^/v1/a%-b/.+$');
   });
 
@@ -33,11 +34,11 @@ describe('body schema', () => {
         pathFields: [],
         message: 'roomcast.v1.CreateUserRequest',
       },
-      { method: 'GET', pathPattern: '^/v1/users/[^/]+$', pathFields: ['user_id', 'userId'] },
+      { method: 'GET', pathPattern: '^/v1/users/[^/:]+$', pathFields: ['user_id', 'userId'] },
       { method: 'GET', pathPattern: '^/v1/users$', pathFields: [] },
       {
         method: 'PATCH',
-        pathPattern: '^/v1/users/[^/]+$',
+        pathPattern: '^/v1/users/[^/:]+$',
         pathFields: ['user_id', 'userId'],
         message: 'roomcast.v1.UpdateUserRequest',
       },

@@ -216,9 +216,14 @@ describe('REST through Envoy', () => {
     });
   });
 
-  it('gateway - an unknown path is a JSON 404 naming the path', async () => {
-    for (const path of ['/nowhere/at/all', '/v1/usersx', '/v1/users/1/friends']) {
-      const missing = await call('GET', path);
+  it('gateway - an unknown path or custom verb is a JSON 404 naming the path', async () => {
+    for (const [method, path] of [
+      ['GET', '/nowhere/at/all'],
+      ['GET', '/v1/usersx'],
+      ['GET', '/v1/users/1/friends'],
+      ['POST', '/v1/users/1:explode'],
+    ]) {
+      const missing = await call(method, path);
       expect(missing.status, path).toBe(404);
       expect(missing.body).toEqual({
         code: 5,
