@@ -66,21 +66,20 @@ function environmentOf(component: string): Record<string, string> {
     (m) => m.kind === 'Deployment' && m.metadata.name === `rc-roomcast-${component}`,
   );
   if (!deployment) throw new Error(`no Deployment rendered for ${component}`);
-  const secrets = manifests.filter((m) => m.kind === 'Secret');
 
-  const env: Record<string, string> = {};
-  for (const variable of deployment.spec?.template?.spec?.containers?.[0]?.env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    if (ref) {
-      const secret = secrets.find((s) => s.metadata.name === ref.name);
-      const value = secret?.stringData?.[ref.key];
-      if (value === undefined) throw new Error(`${variable.name}: no ${ref.name}/${ref.key}`);
-      env[variable.name] = value;
-    } else {
-      env[variable.name] = variable.valueFrom?.fieldRef ? 'rc-roomcast-pod-0' : variable.value!;
-    }
-  }
-  return env;
+  const variables = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  return Object.fromEntries(variables.map((variable) => [variable.name, valueOf(variable)]));
+}
+
+/** A variable's value: literal, from a rendered Secret, or a stand-in for the pod's own name. */
+function valueOf(variable: EnvVar): string {
+  const ref = variable.valueFrom?.secretKeyRef;
+  if (!ref) return variable.valueFrom?.fieldRef ? 'rc-roomcast-pod-0' : (variable.value ?? '');
+
+  const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === ref.name);
+  const value = secret?.stringData?.[ref.key];
+  if (value === undefined) throw new Error(`${variable.name}: no ${ref.name}/${ref.key}`);
+  return value;
 }
 
 describe('chart environment', () => {
