@@ -307,22 +307,34 @@ export interface HttpRule {
    * Maps to HTTP GET. Used for listing and getting information about
    * resources.
    */
-  get?: string | undefined;
+  get?:
+    | string
+    | undefined;
   /** Maps to HTTP PUT. Used for replacing a resource. */
-  put?: string | undefined;
+  put?:
+    | string
+    | undefined;
   /** Maps to HTTP POST. Used for creating a resource or performing an action. */
-  post?: string | undefined;
+  post?:
+    | string
+    | undefined;
   /** Maps to HTTP DELETE. Used for deleting a resource. */
-  delete?: string | undefined;
+  delete?:
+    | string
+    | undefined;
   /** Maps to HTTP PATCH. Used for updating a resource. */
-  patch?: string | undefined;
+  patch?:
+    | string
+    | undefined;
   /**
    * The custom pattern is used for specifying an HTTP method that is not
    * included in the `pattern` field, such as HEAD, or "*" to leave the
    * HTTP method unspecified for this rule. The wild-card rule is useful
    * for services that provide content to Web (HTML) clients.
    */
-  custom?: CustomHttpPattern | undefined;
+  custom?:
+    | CustomHttpPattern
+    | undefined;
   /**
    * The name of the request field whose value is mapped to the HTTP request
    * body, or `*` for mapping all request fields not captured by the path
@@ -362,10 +374,7 @@ function createBaseHttp(): Http {
 }
 
 export const Http: MessageFns<Http> = {
-  encode(
-    message: Http,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Http, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.rules) {
       HttpRule.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -376,8 +385,7 @@ export const Http: MessageFns<Http> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Http {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -419,14 +427,12 @@ export const Http: MessageFns<Http> = {
 
   fromJSON(object: any): Http {
     return {
-      rules: globalThis.Array.isArray(object?.rules)
-        ? object.rules.map((e: any) => HttpRule.fromJSON(e))
-        : [],
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => HttpRule.fromJSON(e)) : [],
       fullyDecodeReservedExpansion: isSet(object.fullyDecodeReservedExpansion)
         ? globalThis.Boolean(object.fullyDecodeReservedExpansion)
         : isSet(object.fully_decode_reserved_expansion)
-          ? globalThis.Boolean(object.fully_decode_reserved_expansion)
-          : false,
+        ? globalThis.Boolean(object.fully_decode_reserved_expansion)
+        : false,
     };
   },
 
@@ -447,8 +453,7 @@ export const Http: MessageFns<Http> = {
   fromPartial<I extends Exact<DeepPartial<Http>, I>>(object: I): Http {
     const message = createBaseHttp();
     message.rules = object.rules?.map((e) => HttpRule.fromPartial(e)) || [];
-    message.fullyDecodeReservedExpansion =
-      object.fullyDecodeReservedExpansion ?? false;
+    message.fullyDecodeReservedExpansion = object.fullyDecodeReservedExpansion ?? false;
     return message;
   },
 };
@@ -469,10 +474,7 @@ function createBaseHttpRule(): HttpRule {
 }
 
 export const HttpRule: MessageFns<HttpRule> = {
-  encode(
-    message: HttpRule,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: HttpRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.selector !== "") {
       writer.uint32(10).string(message.selector);
     }
@@ -507,8 +509,7 @@ export const HttpRule: MessageFns<HttpRule> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): HttpRule {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -597,9 +598,7 @@ export const HttpRule: MessageFns<HttpRule> = {
               break;
             }
 
-            message.additionalBindings.push(
-              HttpRule.decode(reader, reader.uint32()),
-            );
+            message.additionalBindings.push(HttpRule.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -616,30 +615,24 @@ export const HttpRule: MessageFns<HttpRule> = {
 
   fromJSON(object: any): HttpRule {
     return {
-      selector: isSet(object.selector)
-        ? globalThis.String(object.selector)
-        : "",
+      selector: isSet(object.selector) ? globalThis.String(object.selector) : "",
       get: isSet(object.get) ? globalThis.String(object.get) : undefined,
       put: isSet(object.put) ? globalThis.String(object.put) : undefined,
       post: isSet(object.post) ? globalThis.String(object.post) : undefined,
-      delete: isSet(object.delete)
-        ? globalThis.String(object.delete)
-        : undefined,
+      delete: isSet(object.delete) ? globalThis.String(object.delete) : undefined,
       patch: isSet(object.patch) ? globalThis.String(object.patch) : undefined,
-      custom: isSet(object.custom)
-        ? CustomHttpPattern.fromJSON(object.custom)
-        : undefined,
+      custom: isSet(object.custom) ? CustomHttpPattern.fromJSON(object.custom) : undefined,
       body: isSet(object.body) ? globalThis.String(object.body) : "",
       responseBody: isSet(object.responseBody)
         ? globalThis.String(object.responseBody)
         : isSet(object.response_body)
-          ? globalThis.String(object.response_body)
-          : "",
+        ? globalThis.String(object.response_body)
+        : "",
       additionalBindings: globalThis.Array.isArray(object?.additionalBindings)
         ? object.additionalBindings.map((e: any) => HttpRule.fromJSON(e))
         : globalThis.Array.isArray(object?.additional_bindings)
-          ? object.additional_bindings.map((e: any) => HttpRule.fromJSON(e))
-          : [],
+        ? object.additional_bindings.map((e: any) => HttpRule.fromJSON(e))
+        : [],
     };
   },
 
@@ -673,9 +666,7 @@ export const HttpRule: MessageFns<HttpRule> = {
       obj.responseBody = message.responseBody;
     }
     if (message.additionalBindings?.length) {
-      obj.additionalBindings = message.additionalBindings.map((e) =>
-        HttpRule.toJSON(e),
-      );
+      obj.additionalBindings = message.additionalBindings.map((e) => HttpRule.toJSON(e));
     }
     return obj;
   },
@@ -691,14 +682,12 @@ export const HttpRule: MessageFns<HttpRule> = {
     message.post = object.post ?? undefined;
     message.delete = object.delete ?? undefined;
     message.patch = object.patch ?? undefined;
-    message.custom =
-      object.custom !== undefined && object.custom !== null
-        ? CustomHttpPattern.fromPartial(object.custom)
-        : undefined;
+    message.custom = (object.custom !== undefined && object.custom !== null)
+      ? CustomHttpPattern.fromPartial(object.custom)
+      : undefined;
     message.body = object.body ?? "";
     message.responseBody = object.responseBody ?? "";
-    message.additionalBindings =
-      object.additionalBindings?.map((e) => HttpRule.fromPartial(e)) || [];
+    message.additionalBindings = object.additionalBindings?.map((e) => HttpRule.fromPartial(e)) || [];
     return message;
   },
 };
@@ -708,10 +697,7 @@ function createBaseCustomHttpPattern(): CustomHttpPattern {
 }
 
 export const CustomHttpPattern: MessageFns<CustomHttpPattern> = {
-  encode(
-    message: CustomHttpPattern,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: CustomHttpPattern, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.kind !== "") {
       writer.uint32(10).string(message.kind);
     }
@@ -722,8 +708,7 @@ export const CustomHttpPattern: MessageFns<CustomHttpPattern> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): CustomHttpPattern {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -781,14 +766,10 @@ export const CustomHttpPattern: MessageFns<CustomHttpPattern> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CustomHttpPattern>, I>>(
-    base?: I,
-  ): CustomHttpPattern {
+  create<I extends Exact<DeepPartial<CustomHttpPattern>, I>>(base?: I): CustomHttpPattern {
     return CustomHttpPattern.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CustomHttpPattern>, I>>(
-    object: I,
-  ): CustomHttpPattern {
+  fromPartial<I extends Exact<DeepPartial<CustomHttpPattern>, I>>(object: I): CustomHttpPattern {
     const message = createBaseCustomHttpPattern();
     message.kind = object.kind ?? "";
     message.path = object.path ?? "";
@@ -796,25 +777,17 @@ export const CustomHttpPattern: MessageFns<CustomHttpPattern> = {
   },
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -246,9 +246,13 @@ export interface FileDescriptorSet {
 /** Describes a complete .proto file. */
 export interface FileDescriptorProto {
   /** file name, relative to root of source tree */
-  name?: string | undefined;
+  name?:
+    | string
+    | undefined;
   /** e.g. "foo", "foo.bar", etc. */
-  package?: string | undefined;
+  package?:
+    | string
+    | undefined;
   /** Names of files imported by this file. */
   dependency: string[];
   /** Indexes of the public imported files in the dependency list above. */
@@ -268,14 +272,18 @@ export interface FileDescriptorProto {
   enumType: EnumDescriptorProto[];
   service: ServiceDescriptorProto[];
   extension: FieldDescriptorProto[];
-  options?: FileOptions | undefined;
+  options?:
+    | FileOptions
+    | undefined;
   /**
    * This field contains optional information about the original source code.
    * You may safely remove this entire field without harming runtime
    * functionality of the descriptors -- the information is needed only by
    * development tools.
    */
-  sourceCodeInfo?: SourceCodeInfo | undefined;
+  sourceCodeInfo?:
+    | SourceCodeInfo
+    | undefined;
   /**
    * The syntax of the proto file.
    * The supported values are "proto2", "proto3", and "editions".
@@ -285,7 +293,9 @@ export interface FileDescriptorProto {
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  syntax?: string | undefined;
+  syntax?:
+    | string
+    | undefined;
   /**
    * The edition of the proto file.
    * WARNING: This field should only be used by protobuf plugins or special
@@ -317,7 +327,9 @@ export interface DescriptorProto {
 
 export interface DescriptorProto_ExtensionRange {
   /** Inclusive. */
-  start?: number | undefined;
+  start?:
+    | number
+    | undefined;
   /** Exclusive. */
   end?: number | undefined;
   options?: ExtensionRangeOptions | undefined;
@@ -330,7 +342,9 @@ export interface DescriptorProto_ExtensionRange {
  */
 export interface DescriptorProto_ReservedRange {
   /** Inclusive. */
-  start?: number | undefined;
+  start?:
+    | number
+    | undefined;
   /** Exclusive. */
   end?: number | undefined;
 }
@@ -345,7 +359,9 @@ export interface ExtensionRangeOptions {
    */
   declaration: ExtensionRangeOptions_Declaration[];
   /** Any features defined in the specific edition. */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /**
    * The verification state of the range.
    * TODO: flip the default to DECLARATION once all empty ranges
@@ -362,9 +378,7 @@ export enum ExtensionRangeOptions_VerificationState {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function extensionRangeOptions_VerificationStateFromJSON(
-  object: any,
-): ExtensionRangeOptions_VerificationState {
+export function extensionRangeOptions_VerificationStateFromJSON(object: any): ExtensionRangeOptions_VerificationState {
   switch (object) {
     case 0:
     case "DECLARATION":
@@ -379,9 +393,7 @@ export function extensionRangeOptions_VerificationStateFromJSON(
   }
 }
 
-export function extensionRangeOptions_VerificationStateToJSON(
-  object: ExtensionRangeOptions_VerificationState,
-): string {
+export function extensionRangeOptions_VerificationStateToJSON(object: ExtensionRangeOptions_VerificationState): string {
   switch (object) {
     case ExtensionRangeOptions_VerificationState.DECLARATION:
       return "DECLARATION";
@@ -409,24 +421,32 @@ export function extensionRangeOptions_VerificationStateToNumber(
 
 export interface ExtensionRangeOptions_Declaration {
   /** The extension number declared within the extension range. */
-  number?: number | undefined;
+  number?:
+    | number
+    | undefined;
   /**
    * The fully-qualified name of the extension field. There must be a leading
    * dot in front of the full name.
    */
-  fullName?: string | undefined;
+  fullName?:
+    | string
+    | undefined;
   /**
    * The fully-qualified type name of the extension field. Unlike
    * Metadata.type, Declaration.type must have a leading dot for messages
    * and enums.
    */
-  type?: string | undefined;
+  type?:
+    | string
+    | undefined;
   /**
    * If true, indicates that the number is reserved in the extension range,
    * and any extension field with the number will fail to compile. Set this
    * when a declared extension field is deleted.
    */
-  reserved?: boolean | undefined;
+  reserved?:
+    | boolean
+    | undefined;
   /**
    * If true, indicates that the extension must be defined as repeated.
    * Otherwise the extension must be defined as optional.
@@ -438,12 +458,16 @@ export interface ExtensionRangeOptions_Declaration {
 export interface FieldDescriptorProto {
   name?: string | undefined;
   number?: number | undefined;
-  label?: FieldDescriptorProto_Label | undefined;
+  label?:
+    | FieldDescriptorProto_Label
+    | undefined;
   /**
    * If type_name is set, this need not be set.  If both this and type_name
    * are set, this must be one of TYPE_ENUM, TYPE_MESSAGE or TYPE_GROUP.
    */
-  type?: FieldDescriptorProto_Type | undefined;
+  type?:
+    | FieldDescriptorProto_Type
+    | undefined;
   /**
    * For message and enum types, this is the name of the type.  If the name
    * starts with a '.', it is fully-qualified.  Otherwise, C++-like scoping
@@ -451,24 +475,32 @@ export interface FieldDescriptorProto {
    * message are searched, then within the parent, on up to the root
    * namespace).
    */
-  typeName?: string | undefined;
+  typeName?:
+    | string
+    | undefined;
   /**
    * For extensions, this is the name of the type being extended.  It is
    * resolved in the same manner as type_name.
    */
-  extendee?: string | undefined;
+  extendee?:
+    | string
+    | undefined;
   /**
    * For numeric types, contains the original text representation of the value.
    * For booleans, "true" or "false".
    * For strings, contains the default text contents (not escaped in any way).
    * For bytes, contains the C escaped value.  All bytes >= 128 are escaped.
    */
-  defaultValue?: string | undefined;
+  defaultValue?:
+    | string
+    | undefined;
   /**
    * If set, gives the index of a oneof in the containing type's oneof_decl
    * list.  This field is a member of that oneof.
    */
-  oneofIndex?: number | undefined;
+  oneofIndex?:
+    | number
+    | undefined;
   /**
    * JSON name of this field. The value is set by protocol compiler. If the
    * user has set a "json_name" option on this field, that option's value
@@ -476,7 +508,9 @@ export interface FieldDescriptorProto {
    * it to camelCase.
    */
   jsonName?: string | undefined;
-  options?: FieldOptions | undefined;
+  options?:
+    | FieldOptions
+    | undefined;
   /**
    * If true, this is a proto3 "optional". When a proto3 field is optional, it
    * tracks presence regardless of field type.
@@ -548,9 +582,7 @@ export enum FieldDescriptorProto_Type {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function fieldDescriptorProto_TypeFromJSON(
-  object: any,
-): FieldDescriptorProto_Type {
+export function fieldDescriptorProto_TypeFromJSON(object: any): FieldDescriptorProto_Type {
   switch (object) {
     case 1:
     case "TYPE_DOUBLE":
@@ -613,9 +645,7 @@ export function fieldDescriptorProto_TypeFromJSON(
   }
 }
 
-export function fieldDescriptorProto_TypeToJSON(
-  object: FieldDescriptorProto_Type,
-): string {
+export function fieldDescriptorProto_TypeToJSON(object: FieldDescriptorProto_Type): string {
   switch (object) {
     case FieldDescriptorProto_Type.TYPE_DOUBLE:
       return "TYPE_DOUBLE";
@@ -659,9 +689,7 @@ export function fieldDescriptorProto_TypeToJSON(
   }
 }
 
-export function fieldDescriptorProto_TypeToNumber(
-  object: FieldDescriptorProto_Type,
-): number {
+export function fieldDescriptorProto_TypeToNumber(object: FieldDescriptorProto_Type): number {
   switch (object) {
     case FieldDescriptorProto_Type.TYPE_DOUBLE:
       return 1;
@@ -718,9 +746,7 @@ export enum FieldDescriptorProto_Label {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function fieldDescriptorProto_LabelFromJSON(
-  object: any,
-): FieldDescriptorProto_Label {
+export function fieldDescriptorProto_LabelFromJSON(object: any): FieldDescriptorProto_Label {
   switch (object) {
     case 1:
     case "LABEL_OPTIONAL":
@@ -738,9 +764,7 @@ export function fieldDescriptorProto_LabelFromJSON(
   }
 }
 
-export function fieldDescriptorProto_LabelToJSON(
-  object: FieldDescriptorProto_Label,
-): string {
+export function fieldDescriptorProto_LabelToJSON(object: FieldDescriptorProto_Label): string {
   switch (object) {
     case FieldDescriptorProto_Label.LABEL_OPTIONAL:
       return "LABEL_OPTIONAL";
@@ -754,9 +778,7 @@ export function fieldDescriptorProto_LabelToJSON(
   }
 }
 
-export function fieldDescriptorProto_LabelToNumber(
-  object: FieldDescriptorProto_Label,
-): number {
+export function fieldDescriptorProto_LabelToNumber(object: FieldDescriptorProto_Label): number {
   switch (object) {
     case FieldDescriptorProto_Label.LABEL_OPTIONAL:
       return 1;
@@ -780,7 +802,9 @@ export interface OneofDescriptorProto {
 export interface EnumDescriptorProto {
   name?: string | undefined;
   value: EnumValueDescriptorProto[];
-  options?: EnumOptions | undefined;
+  options?:
+    | EnumOptions
+    | undefined;
   /**
    * Range of reserved numeric values. Reserved numeric values may not be used
    * by enum values in the same enum declaration. Reserved ranges may not
@@ -806,7 +830,9 @@ export interface EnumDescriptorProto {
  */
 export interface EnumDescriptorProto_EnumReservedRange {
   /** Inclusive. */
-  start?: number | undefined;
+  start?:
+    | number
+    | undefined;
   /** Inclusive. */
   end?: number | undefined;
 }
@@ -827,16 +853,22 @@ export interface ServiceDescriptorProto {
 
 /** Describes a method of a service. */
 export interface MethodDescriptorProto {
-  name?: string | undefined;
+  name?:
+    | string
+    | undefined;
   /**
    * Input and output type names.  These are resolved in the same way as
    * FieldDescriptorProto.type_name, but must refer to a message type.
    */
   inputType?: string | undefined;
   outputType?: string | undefined;
-  options?: MethodOptions | undefined;
+  options?:
+    | MethodOptions
+    | undefined;
   /** Identifies if client streams multiple client messages */
-  clientStreaming?: boolean | undefined;
+  clientStreaming?:
+    | boolean
+    | undefined;
   /** Identifies if server streams multiple server messages */
   serverStreaming?: boolean | undefined;
 }
@@ -848,7 +880,9 @@ export interface FileOptions {
    * inappropriate because proto packages do not normally start with backwards
    * domain names.
    */
-  javaPackage?: string | undefined;
+  javaPackage?:
+    | string
+    | undefined;
   /**
    * Controls the name of the wrapper Java class generated for the .proto file.
    * That class will always contain the .proto file's getDescriptor() method as
@@ -856,7 +890,9 @@ export interface FileOptions {
    * If java_multiple_files is disabled, then all the other classes from the
    * .proto file will be nested inside the single wrapper outer class.
    */
-  javaOuterClassname?: string | undefined;
+  javaOuterClassname?:
+    | string
+    | undefined;
   /**
    * If enabled, then the Java code generator will generate a separate .java
    * file for each top-level message, enum, and service defined in the .proto
@@ -865,13 +901,17 @@ export interface FileOptions {
    * generated to contain the file's getDescriptor() method as well as any
    * top-level extensions defined in the file.
    */
-  javaMultipleFiles?: boolean | undefined;
+  javaMultipleFiles?:
+    | boolean
+    | undefined;
   /**
    * This option does nothing.
    *
    * @deprecated
    */
-  javaGenerateEqualsAndHash?: boolean | undefined;
+  javaGenerateEqualsAndHash?:
+    | boolean
+    | undefined;
   /**
    * A proto2 file can set this to true to opt in to UTF-8 checking for Java,
    * which will throw an exception if invalid UTF-8 is parsed from the wire or
@@ -885,7 +925,9 @@ export interface FileOptions {
    * checks.
    */
   javaStringCheckUtf8?: boolean | undefined;
-  optimizeFor?: FileOptions_OptimizeMode | undefined;
+  optimizeFor?:
+    | FileOptions_OptimizeMode
+    | undefined;
   /**
    * Sets the Go package where structs generated from this .proto will be
    * placed. If omitted, the Go package will be derived from the following:
@@ -893,7 +935,9 @@ export interface FileOptions {
    *   - Otherwise, the package statement in the .proto file, if present.
    *   - Otherwise, the basename of the .proto file, without extension.
    */
-  goPackage?: string | undefined;
+  goPackage?:
+    | string
+    | undefined;
   /**
    * Should generic services be generated in each language?  "Generic" services
    * are not specific to any particular RPC system.  They are generated by the
@@ -908,63 +952,85 @@ export interface FileOptions {
    */
   ccGenericServices?: boolean | undefined;
   javaGenericServices?: boolean | undefined;
-  pyGenericServices?: boolean | undefined;
+  pyGenericServices?:
+    | boolean
+    | undefined;
   /**
    * Is this file deprecated?
    * Depending on the target platform, this can emit Deprecated annotations
    * for everything in the file, or it will be completely ignored; in the very
    * least, this is a formalization for deprecating files.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /**
    * Enables the use of arenas for the proto messages in this file. This applies
    * only to generated classes for C++.
    */
-  ccEnableArenas?: boolean | undefined;
+  ccEnableArenas?:
+    | boolean
+    | undefined;
   /**
    * Sets the objective c class prefix which is prepended to all objective c
    * generated classes from this .proto. There is no default.
    */
-  objcClassPrefix?: string | undefined;
+  objcClassPrefix?:
+    | string
+    | undefined;
   /** Namespace for generated classes; defaults to the package. */
-  csharpNamespace?: string | undefined;
+  csharpNamespace?:
+    | string
+    | undefined;
   /**
    * By default Swift generators will take the proto package and CamelCase it
    * replacing '.' with underscore and use that to prefix the types/symbols
    * defined. When this options is provided, they will use this value instead
    * to prefix the types/symbols defined.
    */
-  swiftPrefix?: string | undefined;
+  swiftPrefix?:
+    | string
+    | undefined;
   /**
    * Sets the php class prefix which is prepended to all php generated classes
    * from this .proto. Default is empty.
    */
-  phpClassPrefix?: string | undefined;
+  phpClassPrefix?:
+    | string
+    | undefined;
   /**
    * Use this option to change the namespace of php generated classes. Default
    * is empty. When this option is empty, the package name will be used for
    * determining the namespace.
    */
-  phpNamespace?: string | undefined;
+  phpNamespace?:
+    | string
+    | undefined;
   /**
    * Use this option to change the namespace of php generated metadata classes.
    * Default is empty. When this option is empty, the proto file name will be
    * used for determining the namespace.
    */
-  phpMetadataNamespace?: string | undefined;
+  phpMetadataNamespace?:
+    | string
+    | undefined;
   /**
    * Use this option to change the package of ruby generated classes. Default
    * is empty. When this option is not set, the package name will be used for
    * determining the ruby package.
    */
-  rubyPackage?: string | undefined;
+  rubyPackage?:
+    | string
+    | undefined;
   /**
    * Any features defined in the specific edition.
    * WARNING: This field should only be used by protobuf plugins or special
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /**
    * The parser stores options it doesn't recognize here.
    * See the documentation for the "Options" section above.
@@ -983,9 +1049,7 @@ export enum FileOptions_OptimizeMode {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function fileOptions_OptimizeModeFromJSON(
-  object: any,
-): FileOptions_OptimizeMode {
+export function fileOptions_OptimizeModeFromJSON(object: any): FileOptions_OptimizeMode {
   switch (object) {
     case 1:
     case "SPEED":
@@ -1003,9 +1067,7 @@ export function fileOptions_OptimizeModeFromJSON(
   }
 }
 
-export function fileOptions_OptimizeModeToJSON(
-  object: FileOptions_OptimizeMode,
-): string {
+export function fileOptions_OptimizeModeToJSON(object: FileOptions_OptimizeMode): string {
   switch (object) {
     case FileOptions_OptimizeMode.SPEED:
       return "SPEED";
@@ -1019,9 +1081,7 @@ export function fileOptions_OptimizeModeToJSON(
   }
 }
 
-export function fileOptions_OptimizeModeToNumber(
-  object: FileOptions_OptimizeMode,
-): number {
+export function fileOptions_OptimizeModeToNumber(object: FileOptions_OptimizeMode): number {
   switch (object) {
     case FileOptions_OptimizeMode.SPEED:
       return 1;
@@ -1056,20 +1116,26 @@ export interface MessageOptions {
    * Because this is an option, the above two restrictions are not enforced by
    * the protocol compiler.
    */
-  messageSetWireFormat?: boolean | undefined;
+  messageSetWireFormat?:
+    | boolean
+    | undefined;
   /**
    * Disables the generation of the standard "descriptor()" accessor, which can
    * conflict with a field of the same name.  This is meant to make migration
    * from proto1 easier; new code should avoid fields named "descriptor".
    */
-  noStandardDescriptorAccessor?: boolean | undefined;
+  noStandardDescriptorAccessor?:
+    | boolean
+    | undefined;
   /**
    * Is this message deprecated?
    * Depending on the target platform, this can emit Deprecated annotations
    * for the message, or it will be completely ignored; in the very least,
    * this is a formalization for deprecating messages.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /**
    * Whether the message is an automatically generated map entry type for the
    * maps field.
@@ -1093,7 +1159,9 @@ export interface MessageOptions {
    * instead. The option should only be implicitly set by the proto compiler
    * parser.
    */
-  mapEntry?: boolean | undefined;
+  mapEntry?:
+    | boolean
+    | undefined;
   /**
    * Enable the legacy handling of JSON field name conflicts.  This lowercases
    * and strips underscored from the fields before comparison in proto3 only.
@@ -1108,14 +1176,18 @@ export interface MessageOptions {
    *
    * @deprecated
    */
-  deprecatedLegacyJsonFieldConflicts?: boolean | undefined;
+  deprecatedLegacyJsonFieldConflicts?:
+    | boolean
+    | undefined;
   /**
    * Any features defined in the specific edition.
    * WARNING: This field should only be used by protobuf plugins or special
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1130,7 +1202,9 @@ export interface FieldOptions {
    * type "bytes" in the open source release.
    * TODO: make ctype actually deprecated.
    */
-  ctype?: FieldOptions_CType | undefined;
+  ctype?:
+    | FieldOptions_CType
+    | undefined;
   /**
    * The packed option can be enabled for repeated primitive fields to enable
    * a more efficient representation on the wire. Rather than repeatedly
@@ -1140,7 +1214,9 @@ export interface FieldOptions {
    * Editions, but the `repeated_field_encoding` feature can be used to control
    * the behavior.
    */
-  packed?: boolean | undefined;
+  packed?:
+    | boolean
+    | undefined;
   /**
    * The jstype option determines the JavaScript type used for values of the
    * field.  The option is permitted only for 64 bit integral and fixed types
@@ -1154,7 +1230,9 @@ export interface FieldOptions {
    * This option is an enum to permit additional types to be added, e.g.
    * goog.math.Integer.
    */
-  jstype?: FieldOptions_JSType | undefined;
+  jstype?:
+    | FieldOptions_JSType
+    | undefined;
   /**
    * Should this field be parsed lazily?  Lazy applies only to message-type
    * fields.  It means that when the outer message is initially parsed, the
@@ -1179,27 +1257,35 @@ export interface FieldOptions {
    * fields. Failed verification would result in parsing failure (except when
    * uninitialized messages are acceptable).
    */
-  lazy?: boolean | undefined;
+  lazy?:
+    | boolean
+    | undefined;
   /**
    * unverified_lazy does no correctness checks on the byte stream. This should
    * only be used where lazy with verification is prohibitive for performance
    * reasons.
    */
-  unverifiedLazy?: boolean | undefined;
+  unverifiedLazy?:
+    | boolean
+    | undefined;
   /**
    * Is this field deprecated?
    * Depending on the target platform, this can emit Deprecated annotations
    * for accessors, or it will be completely ignored; in the very least, this
    * is a formalization for deprecating fields.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /**
    * DEPRECATED. DO NOT USE!
    * For Google-internal migration only. Do not use.
    *
    * @deprecated
    */
-  weak?: boolean | undefined;
+  weak?:
+    | boolean
+    | undefined;
   /**
    * Indicate that the field value should not be printed out when using debug
    * formats, e.g. when the field contains sensitive credentials.
@@ -1215,7 +1301,9 @@ export interface FieldOptions {
    * developers should rely on the protoreflect APIs for their client language.
    */
   features?: FeatureSet | undefined;
-  featureSupport?: FieldOptions_FeatureSupport | undefined;
+  featureSupport?:
+    | FieldOptions_FeatureSupport
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1324,9 +1412,7 @@ export function fieldOptions_JSTypeToJSON(object: FieldOptions_JSType): string {
   }
 }
 
-export function fieldOptions_JSTypeToNumber(
-  object: FieldOptions_JSType,
-): number {
+export function fieldOptions_JSTypeToNumber(object: FieldOptions_JSType): number {
   switch (object) {
     case FieldOptions_JSType.JS_NORMAL:
       return 0;
@@ -1348,9 +1434,7 @@ export enum FieldOptions_OptionRetention {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function fieldOptions_OptionRetentionFromJSON(
-  object: any,
-): FieldOptions_OptionRetention {
+export function fieldOptions_OptionRetentionFromJSON(object: any): FieldOptions_OptionRetention {
   switch (object) {
     case 0:
     case "RETENTION_UNKNOWN":
@@ -1368,9 +1452,7 @@ export function fieldOptions_OptionRetentionFromJSON(
   }
 }
 
-export function fieldOptions_OptionRetentionToJSON(
-  object: FieldOptions_OptionRetention,
-): string {
+export function fieldOptions_OptionRetentionToJSON(object: FieldOptions_OptionRetention): string {
   switch (object) {
     case FieldOptions_OptionRetention.RETENTION_UNKNOWN:
       return "RETENTION_UNKNOWN";
@@ -1384,9 +1466,7 @@ export function fieldOptions_OptionRetentionToJSON(
   }
 }
 
-export function fieldOptions_OptionRetentionToNumber(
-  object: FieldOptions_OptionRetention,
-): number {
+export function fieldOptions_OptionRetentionToNumber(object: FieldOptions_OptionRetention): number {
   switch (object) {
     case FieldOptions_OptionRetention.RETENTION_UNKNOWN:
       return 0;
@@ -1419,9 +1499,7 @@ export enum FieldOptions_OptionTargetType {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function fieldOptions_OptionTargetTypeFromJSON(
-  object: any,
-): FieldOptions_OptionTargetType {
+export function fieldOptions_OptionTargetTypeFromJSON(object: any): FieldOptions_OptionTargetType {
   switch (object) {
     case 0:
     case "TARGET_TYPE_UNKNOWN":
@@ -1460,9 +1538,7 @@ export function fieldOptions_OptionTargetTypeFromJSON(
   }
 }
 
-export function fieldOptions_OptionTargetTypeToJSON(
-  object: FieldOptions_OptionTargetType,
-): string {
+export function fieldOptions_OptionTargetTypeToJSON(object: FieldOptions_OptionTargetType): string {
   switch (object) {
     case FieldOptions_OptionTargetType.TARGET_TYPE_UNKNOWN:
       return "TARGET_TYPE_UNKNOWN";
@@ -1490,9 +1566,7 @@ export function fieldOptions_OptionTargetTypeToJSON(
   }
 }
 
-export function fieldOptions_OptionTargetTypeToNumber(
-  object: FieldOptions_OptionTargetType,
-): number {
+export function fieldOptions_OptionTargetTypeToNumber(object: FieldOptions_OptionTargetType): number {
   switch (object) {
     case FieldOptions_OptionTargetType.TARGET_TYPE_UNKNOWN:
       return 0;
@@ -1521,7 +1595,9 @@ export function fieldOptions_OptionTargetTypeToNumber(
 }
 
 export interface FieldOptions_EditionDefault {
-  edition?: Edition | undefined;
+  edition?:
+    | Edition
+    | undefined;
   /** Textproto value. */
   value?: string | undefined;
 }
@@ -1533,23 +1609,31 @@ export interface FieldOptions_FeatureSupport {
    * earlier than this one, the default assigned to EDITION_LEGACY will be
    * used, and proto files will not be able to override it.
    */
-  editionIntroduced?: Edition | undefined;
+  editionIntroduced?:
+    | Edition
+    | undefined;
   /**
    * The edition this feature becomes deprecated in.  Using this after this
    * edition may trigger warnings.
    */
-  editionDeprecated?: Edition | undefined;
+  editionDeprecated?:
+    | Edition
+    | undefined;
   /**
    * The deprecation warning text if this feature is used after the edition it
    * was marked deprecated in.
    */
-  deprecationWarning?: string | undefined;
+  deprecationWarning?:
+    | string
+    | undefined;
   /**
    * The edition this feature is no longer available in.  In editions after
    * this one, the last default assigned will be used, and proto files will
    * not be able to override it.
    */
-  editionRemoved?: Edition | undefined;
+  editionRemoved?:
+    | Edition
+    | undefined;
   /**
    * The removal error text if this feature is used after the edition it was
    * removed in.
@@ -1564,7 +1648,9 @@ export interface OneofOptions {
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1574,14 +1660,18 @@ export interface EnumOptions {
    * Set this option to true to allow mapping different tag names to the same
    * value.
    */
-  allowAlias?: boolean | undefined;
+  allowAlias?:
+    | boolean
+    | undefined;
   /**
    * Is this enum deprecated?
    * Depending on the target platform, this can emit Deprecated annotations
    * for the enum, or it will be completely ignored; in the very least, this
    * is a formalization for deprecating enums.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /**
    * Enable the legacy handling of JSON field name conflicts.  This lowercases
    * and strips underscored from the fields before comparison in proto3 only.
@@ -1592,14 +1682,18 @@ export interface EnumOptions {
    *
    * @deprecated
    */
-  deprecatedLegacyJsonFieldConflicts?: boolean | undefined;
+  deprecatedLegacyJsonFieldConflicts?:
+    | boolean
+    | undefined;
   /**
    * Any features defined in the specific edition.
    * WARNING: This field should only be used by protobuf plugins or special
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1611,22 +1705,30 @@ export interface EnumValueOptions {
    * for the enum value, or it will be completely ignored; in the very least,
    * this is a formalization for deprecating enum values.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /**
    * Any features defined in the specific edition.
    * WARNING: This field should only be used by protobuf plugins or special
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /**
    * Indicate that fields annotated with this enum value should not be printed
    * out when using debug formats, e.g. when the field contains sensitive
    * credentials.
    */
-  debugRedact?: boolean | undefined;
+  debugRedact?:
+    | boolean
+    | undefined;
   /** Information about the support window of a feature value. */
-  featureSupport?: FieldOptions_FeatureSupport | undefined;
+  featureSupport?:
+    | FieldOptions_FeatureSupport
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1638,14 +1740,18 @@ export interface ServiceOptions {
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /**
    * Is this service deprecated?
    * Depending on the target platform, this can emit Deprecated annotations
    * for the service, or it will be completely ignored; in the very least,
    * this is a formalization for deprecating services.
    */
-  deprecated?: boolean | undefined;
+  deprecated?:
+    | boolean
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1658,14 +1764,18 @@ export interface MethodOptions {
    * this is a formalization for deprecating methods.
    */
   deprecated?: boolean | undefined;
-  idempotencyLevel?: MethodOptions_IdempotencyLevel | undefined;
+  idempotencyLevel?:
+    | MethodOptions_IdempotencyLevel
+    | undefined;
   /**
    * Any features defined in the specific edition.
    * WARNING: This field should only be used by protobuf plugins or special
    * cases like the proto compiler. Other uses are discouraged and
    * developers should rely on the protoreflect APIs for their client language.
    */
-  features?: FeatureSet | undefined;
+  features?:
+    | FeatureSet
+    | undefined;
   /** The parser stores options it doesn't recognize here. See above. */
   uninterpretedOption: UninterpretedOption[];
 }
@@ -1684,9 +1794,7 @@ export enum MethodOptions_IdempotencyLevel {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function methodOptions_IdempotencyLevelFromJSON(
-  object: any,
-): MethodOptions_IdempotencyLevel {
+export function methodOptions_IdempotencyLevelFromJSON(object: any): MethodOptions_IdempotencyLevel {
   switch (object) {
     case 0:
     case "IDEMPOTENCY_UNKNOWN":
@@ -1704,9 +1812,7 @@ export function methodOptions_IdempotencyLevelFromJSON(
   }
 }
 
-export function methodOptions_IdempotencyLevelToJSON(
-  object: MethodOptions_IdempotencyLevel,
-): string {
+export function methodOptions_IdempotencyLevelToJSON(object: MethodOptions_IdempotencyLevel): string {
   switch (object) {
     case MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN:
       return "IDEMPOTENCY_UNKNOWN";
@@ -1720,9 +1826,7 @@ export function methodOptions_IdempotencyLevelToJSON(
   }
 }
 
-export function methodOptions_IdempotencyLevelToNumber(
-  object: MethodOptions_IdempotencyLevel,
-): number {
+export function methodOptions_IdempotencyLevelToNumber(object: MethodOptions_IdempotencyLevel): number {
   switch (object) {
     case MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN:
       return 0;
@@ -1786,10 +1890,8 @@ export interface FeatureSet {
   messageEncoding?: FeatureSet_MessageEncoding | undefined;
   jsonFormat?: FeatureSet_JsonFormat | undefined;
   enforceNamingStyle?: FeatureSet_EnforceNamingStyle | undefined;
-  defaultSymbolVisibility?:
-    FeatureSet_VisibilityFeature_DefaultSymbolVisibility | undefined;
-  enforceProtoLimits?:
-    FeatureSet_ProtoLimitsFeature_EnforceProtoLimits | undefined;
+  defaultSymbolVisibility?: FeatureSet_VisibilityFeature_DefaultSymbolVisibility | undefined;
+  enforceProtoLimits?: FeatureSet_ProtoLimitsFeature_EnforceProtoLimits | undefined;
 }
 
 export enum FeatureSet_FieldPresence {
@@ -1800,9 +1902,7 @@ export enum FeatureSet_FieldPresence {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_FieldPresenceFromJSON(
-  object: any,
-): FeatureSet_FieldPresence {
+export function featureSet_FieldPresenceFromJSON(object: any): FeatureSet_FieldPresence {
   switch (object) {
     case 0:
     case "FIELD_PRESENCE_UNKNOWN":
@@ -1823,9 +1923,7 @@ export function featureSet_FieldPresenceFromJSON(
   }
 }
 
-export function featureSet_FieldPresenceToJSON(
-  object: FeatureSet_FieldPresence,
-): string {
+export function featureSet_FieldPresenceToJSON(object: FeatureSet_FieldPresence): string {
   switch (object) {
     case FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN:
       return "FIELD_PRESENCE_UNKNOWN";
@@ -1841,9 +1939,7 @@ export function featureSet_FieldPresenceToJSON(
   }
 }
 
-export function featureSet_FieldPresenceToNumber(
-  object: FeatureSet_FieldPresence,
-): number {
+export function featureSet_FieldPresenceToNumber(object: FeatureSet_FieldPresence): number {
   switch (object) {
     case FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN:
       return 0;
@@ -1898,9 +1994,7 @@ export function featureSet_EnumTypeToJSON(object: FeatureSet_EnumType): string {
   }
 }
 
-export function featureSet_EnumTypeToNumber(
-  object: FeatureSet_EnumType,
-): number {
+export function featureSet_EnumTypeToNumber(object: FeatureSet_EnumType): number {
   switch (object) {
     case FeatureSet_EnumType.ENUM_TYPE_UNKNOWN:
       return 0;
@@ -1921,9 +2015,7 @@ export enum FeatureSet_RepeatedFieldEncoding {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_RepeatedFieldEncodingFromJSON(
-  object: any,
-): FeatureSet_RepeatedFieldEncoding {
+export function featureSet_RepeatedFieldEncodingFromJSON(object: any): FeatureSet_RepeatedFieldEncoding {
   switch (object) {
     case 0:
     case "REPEATED_FIELD_ENCODING_UNKNOWN":
@@ -1941,9 +2033,7 @@ export function featureSet_RepeatedFieldEncodingFromJSON(
   }
 }
 
-export function featureSet_RepeatedFieldEncodingToJSON(
-  object: FeatureSet_RepeatedFieldEncoding,
-): string {
+export function featureSet_RepeatedFieldEncodingToJSON(object: FeatureSet_RepeatedFieldEncoding): string {
   switch (object) {
     case FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN:
       return "REPEATED_FIELD_ENCODING_UNKNOWN";
@@ -1957,9 +2047,7 @@ export function featureSet_RepeatedFieldEncodingToJSON(
   }
 }
 
-export function featureSet_RepeatedFieldEncodingToNumber(
-  object: FeatureSet_RepeatedFieldEncoding,
-): number {
+export function featureSet_RepeatedFieldEncodingToNumber(object: FeatureSet_RepeatedFieldEncoding): number {
   switch (object) {
     case FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN:
       return 0;
@@ -1980,9 +2068,7 @@ export enum FeatureSet_Utf8Validation {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_Utf8ValidationFromJSON(
-  object: any,
-): FeatureSet_Utf8Validation {
+export function featureSet_Utf8ValidationFromJSON(object: any): FeatureSet_Utf8Validation {
   switch (object) {
     case 0:
     case "UTF8_VALIDATION_UNKNOWN":
@@ -2000,9 +2086,7 @@ export function featureSet_Utf8ValidationFromJSON(
   }
 }
 
-export function featureSet_Utf8ValidationToJSON(
-  object: FeatureSet_Utf8Validation,
-): string {
+export function featureSet_Utf8ValidationToJSON(object: FeatureSet_Utf8Validation): string {
   switch (object) {
     case FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN:
       return "UTF8_VALIDATION_UNKNOWN";
@@ -2016,9 +2100,7 @@ export function featureSet_Utf8ValidationToJSON(
   }
 }
 
-export function featureSet_Utf8ValidationToNumber(
-  object: FeatureSet_Utf8Validation,
-): number {
+export function featureSet_Utf8ValidationToNumber(object: FeatureSet_Utf8Validation): number {
   switch (object) {
     case FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN:
       return 0;
@@ -2039,9 +2121,7 @@ export enum FeatureSet_MessageEncoding {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_MessageEncodingFromJSON(
-  object: any,
-): FeatureSet_MessageEncoding {
+export function featureSet_MessageEncodingFromJSON(object: any): FeatureSet_MessageEncoding {
   switch (object) {
     case 0:
     case "MESSAGE_ENCODING_UNKNOWN":
@@ -2059,9 +2139,7 @@ export function featureSet_MessageEncodingFromJSON(
   }
 }
 
-export function featureSet_MessageEncodingToJSON(
-  object: FeatureSet_MessageEncoding,
-): string {
+export function featureSet_MessageEncodingToJSON(object: FeatureSet_MessageEncoding): string {
   switch (object) {
     case FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN:
       return "MESSAGE_ENCODING_UNKNOWN";
@@ -2075,9 +2153,7 @@ export function featureSet_MessageEncodingToJSON(
   }
 }
 
-export function featureSet_MessageEncodingToNumber(
-  object: FeatureSet_MessageEncoding,
-): number {
+export function featureSet_MessageEncodingToNumber(object: FeatureSet_MessageEncoding): number {
   switch (object) {
     case FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN:
       return 0;
@@ -2098,9 +2174,7 @@ export enum FeatureSet_JsonFormat {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_JsonFormatFromJSON(
-  object: any,
-): FeatureSet_JsonFormat {
+export function featureSet_JsonFormatFromJSON(object: any): FeatureSet_JsonFormat {
   switch (object) {
     case 0:
     case "JSON_FORMAT_UNKNOWN":
@@ -2118,9 +2192,7 @@ export function featureSet_JsonFormatFromJSON(
   }
 }
 
-export function featureSet_JsonFormatToJSON(
-  object: FeatureSet_JsonFormat,
-): string {
+export function featureSet_JsonFormatToJSON(object: FeatureSet_JsonFormat): string {
   switch (object) {
     case FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN:
       return "JSON_FORMAT_UNKNOWN";
@@ -2134,9 +2206,7 @@ export function featureSet_JsonFormatToJSON(
   }
 }
 
-export function featureSet_JsonFormatToNumber(
-  object: FeatureSet_JsonFormat,
-): number {
+export function featureSet_JsonFormatToNumber(object: FeatureSet_JsonFormat): number {
   switch (object) {
     case FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN:
       return 0;
@@ -2158,9 +2228,7 @@ export enum FeatureSet_EnforceNamingStyle {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function featureSet_EnforceNamingStyleFromJSON(
-  object: any,
-): FeatureSet_EnforceNamingStyle {
+export function featureSet_EnforceNamingStyleFromJSON(object: any): FeatureSet_EnforceNamingStyle {
   switch (object) {
     case 0:
     case "ENFORCE_NAMING_STYLE_UNKNOWN":
@@ -2181,9 +2249,7 @@ export function featureSet_EnforceNamingStyleFromJSON(
   }
 }
 
-export function featureSet_EnforceNamingStyleToJSON(
-  object: FeatureSet_EnforceNamingStyle,
-): string {
+export function featureSet_EnforceNamingStyleToJSON(object: FeatureSet_EnforceNamingStyle): string {
   switch (object) {
     case FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN:
       return "ENFORCE_NAMING_STYLE_UNKNOWN";
@@ -2199,9 +2265,7 @@ export function featureSet_EnforceNamingStyleToJSON(
   }
 }
 
-export function featureSet_EnforceNamingStyleToNumber(
-  object: FeatureSet_EnforceNamingStyle,
-): number {
+export function featureSet_EnforceNamingStyleToNumber(object: FeatureSet_EnforceNamingStyle): number {
   switch (object) {
     case FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN:
       return 0;
@@ -2217,7 +2281,8 @@ export function featureSet_EnforceNamingStyleToNumber(
   }
 }
 
-export interface FeatureSet_VisibilityFeature {}
+export interface FeatureSet_VisibilityFeature {
+}
 
 export enum FeatureSet_VisibilityFeature_DefaultSymbolVisibility {
   DEFAULT_SYMBOL_VISIBILITY_UNKNOWN = "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN",
@@ -2302,7 +2367,8 @@ export function featureSet_VisibilityFeature_DefaultSymbolVisibilityToNumber(
   }
 }
 
-export interface FeatureSet_ProtoLimitsFeature {}
+export interface FeatureSet_ProtoLimitsFeature {
+}
 
 export enum FeatureSet_ProtoLimitsFeature_EnforceProtoLimits {
   PROTO_LIMITS_UNKNOWN = "PROTO_LIMITS_UNKNOWN",
@@ -2385,7 +2451,9 @@ export interface FeatureSetDefaults {
    * The minimum supported edition (inclusive) when this was constructed.
    * Editions before this will not have defaults.
    */
-  minimumEdition?: Edition | undefined;
+  minimumEdition?:
+    | Edition
+    | undefined;
   /**
    * The maximum known edition (inclusive) when this was constructed. Editions
    * after this will not have reliable defaults.
@@ -2400,9 +2468,13 @@ export interface FeatureSetDefaults {
  * be used.  This field must be in strict ascending order by edition.
  */
 export interface FeatureSetDefaults_FeatureSetEditionDefault {
-  edition?: Edition | undefined;
+  edition?:
+    | Edition
+    | undefined;
   /** Defaults of features that can be overridden in this edition. */
-  overridableFeatures?: FeatureSet | undefined;
+  overridableFeatures?:
+    | FeatureSet
+    | undefined;
   /** Defaults of features that can't be overridden in this edition. */
   fixedFeatures?: FeatureSet | undefined;
 }
@@ -2586,12 +2658,16 @@ export interface GeneratedCodeInfo_Annotation {
    */
   path: number[];
   /** Identifies the filesystem path to the original source .proto. */
-  sourceFile?: string | undefined;
+  sourceFile?:
+    | string
+    | undefined;
   /**
    * Identifies the starting offset in bytes in the generated code
    * that relates to the identified object.
    */
-  begin?: number | undefined;
+  begin?:
+    | number
+    | undefined;
   /**
    * Identifies the ending offset in bytes in the generated code that
    * relates to the identified object. The end offset should be one past
@@ -2615,9 +2691,7 @@ export enum GeneratedCodeInfo_Annotation_Semantic {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
-export function generatedCodeInfo_Annotation_SemanticFromJSON(
-  object: any,
-): GeneratedCodeInfo_Annotation_Semantic {
+export function generatedCodeInfo_Annotation_SemanticFromJSON(object: any): GeneratedCodeInfo_Annotation_Semantic {
   switch (object) {
     case 0:
     case "NONE":
@@ -2635,9 +2709,7 @@ export function generatedCodeInfo_Annotation_SemanticFromJSON(
   }
 }
 
-export function generatedCodeInfo_Annotation_SemanticToJSON(
-  object: GeneratedCodeInfo_Annotation_Semantic,
-): string {
+export function generatedCodeInfo_Annotation_SemanticToJSON(object: GeneratedCodeInfo_Annotation_Semantic): string {
   switch (object) {
     case GeneratedCodeInfo_Annotation_Semantic.NONE:
       return "NONE";
@@ -2651,9 +2723,7 @@ export function generatedCodeInfo_Annotation_SemanticToJSON(
   }
 }
 
-export function generatedCodeInfo_Annotation_SemanticToNumber(
-  object: GeneratedCodeInfo_Annotation_Semantic,
-): number {
+export function generatedCodeInfo_Annotation_SemanticToNumber(object: GeneratedCodeInfo_Annotation_Semantic): number {
   switch (object) {
     case GeneratedCodeInfo_Annotation_Semantic.NONE:
       return 0;
@@ -2672,10 +2742,7 @@ function createBaseFileDescriptorSet(): FileDescriptorSet {
 }
 
 export const FileDescriptorSet: MessageFns<FileDescriptorSet> = {
-  encode(
-    message: FileDescriptorSet,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FileDescriptorSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.file) {
       FileDescriptorProto.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -2683,8 +2750,7 @@ export const FileDescriptorSet: MessageFns<FileDescriptorSet> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): FileDescriptorSet {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -2701,9 +2767,7 @@ export const FileDescriptorSet: MessageFns<FileDescriptorSet> = {
               break;
             }
 
-            message.file.push(
-              FileDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.file.push(FileDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -2720,9 +2784,7 @@ export const FileDescriptorSet: MessageFns<FileDescriptorSet> = {
 
   fromJSON(object: any): FileDescriptorSet {
     return {
-      file: globalThis.Array.isArray(object?.file)
-        ? object.file.map((e: any) => FileDescriptorProto.fromJSON(e))
-        : [],
+      file: globalThis.Array.isArray(object?.file) ? object.file.map((e: any) => FileDescriptorProto.fromJSON(e)) : [],
     };
   },
 
@@ -2734,17 +2796,12 @@ export const FileDescriptorSet: MessageFns<FileDescriptorSet> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FileDescriptorSet>, I>>(
-    base?: I,
-  ): FileDescriptorSet {
+  create<I extends Exact<DeepPartial<FileDescriptorSet>, I>>(base?: I): FileDescriptorSet {
     return FileDescriptorSet.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FileDescriptorSet>, I>>(
-    object: I,
-  ): FileDescriptorSet {
+  fromPartial<I extends Exact<DeepPartial<FileDescriptorSet>, I>>(object: I): FileDescriptorSet {
     const message = createBaseFileDescriptorSet();
-    message.file =
-      object.file?.map((e) => FileDescriptorProto.fromPartial(e)) || [];
+    message.file = object.file?.map((e) => FileDescriptorProto.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2769,10 +2826,7 @@ function createBaseFileDescriptorProto(): FileDescriptorProto {
 }
 
 export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
-  encode(
-    message: FileDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FileDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -2807,29 +2861,19 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
       FileOptions.encode(message.options, writer.uint32(66).fork()).join();
     }
     if (message.sourceCodeInfo !== undefined) {
-      SourceCodeInfo.encode(
-        message.sourceCodeInfo,
-        writer.uint32(74).fork(),
-      ).join();
+      SourceCodeInfo.encode(message.sourceCodeInfo, writer.uint32(74).fork()).join();
     }
     if (message.syntax !== undefined && message.syntax !== "") {
       writer.uint32(98).string(message.syntax);
     }
-    if (
-      message.edition !== undefined &&
-      message.edition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
       writer.uint32(112).int32(editionToNumber(message.edition));
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): FileDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): FileDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -2914,9 +2958,7 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
               break;
             }
 
-            message.messageType.push(
-              DescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.messageType.push(DescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 5: {
@@ -2924,9 +2966,7 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
               break;
             }
 
-            message.enumType.push(
-              EnumDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.enumType.push(EnumDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 6: {
@@ -2934,9 +2974,7 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
               break;
             }
 
-            message.service.push(
-              ServiceDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.service.push(ServiceDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 7: {
@@ -2944,9 +2982,7 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
               break;
             }
 
-            message.extension.push(
-              FieldDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.extension.push(FieldDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
@@ -2962,10 +2998,7 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
               break;
             }
 
-            message.sourceCodeInfo = SourceCodeInfo.decode(
-              reader,
-              reader.uint32(),
-            );
+            message.sourceCodeInfo = SourceCodeInfo.decode(reader, reader.uint32());
             continue;
           }
           case 12: {
@@ -3006,46 +3039,42 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
       publicDependency: globalThis.Array.isArray(object?.publicDependency)
         ? object.publicDependency.map((e: any) => globalThis.Number(e))
         : globalThis.Array.isArray(object?.public_dependency)
-          ? object.public_dependency.map((e: any) => globalThis.Number(e))
-          : [],
+        ? object.public_dependency.map((e: any) => globalThis.Number(e))
+        : [],
       weakDependency: globalThis.Array.isArray(object?.weakDependency)
         ? object.weakDependency.map((e: any) => globalThis.Number(e))
         : globalThis.Array.isArray(object?.weak_dependency)
-          ? object.weak_dependency.map((e: any) => globalThis.Number(e))
-          : [],
+        ? object.weak_dependency.map((e: any) => globalThis.Number(e))
+        : [],
       optionDependency: globalThis.Array.isArray(object?.optionDependency)
         ? object.optionDependency.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.option_dependency)
-          ? object.option_dependency.map((e: any) => globalThis.String(e))
-          : [],
+        ? object.option_dependency.map((e: any) => globalThis.String(e))
+        : [],
       messageType: globalThis.Array.isArray(object?.messageType)
         ? object.messageType.map((e: any) => DescriptorProto.fromJSON(e))
         : globalThis.Array.isArray(object?.message_type)
-          ? object.message_type.map((e: any) => DescriptorProto.fromJSON(e))
-          : [],
+        ? object.message_type.map((e: any) => DescriptorProto.fromJSON(e))
+        : [],
       enumType: globalThis.Array.isArray(object?.enumType)
         ? object.enumType.map((e: any) => EnumDescriptorProto.fromJSON(e))
         : globalThis.Array.isArray(object?.enum_type)
-          ? object.enum_type.map((e: any) => EnumDescriptorProto.fromJSON(e))
-          : [],
+        ? object.enum_type.map((e: any) => EnumDescriptorProto.fromJSON(e))
+        : [],
       service: globalThis.Array.isArray(object?.service)
         ? object.service.map((e: any) => ServiceDescriptorProto.fromJSON(e))
         : [],
       extension: globalThis.Array.isArray(object?.extension)
         ? object.extension.map((e: any) => FieldDescriptorProto.fromJSON(e))
         : [],
-      options: isSet(object.options)
-        ? FileOptions.fromJSON(object.options)
-        : undefined,
+      options: isSet(object.options) ? FileOptions.fromJSON(object.options) : undefined,
       sourceCodeInfo: isSet(object.sourceCodeInfo)
         ? SourceCodeInfo.fromJSON(object.sourceCodeInfo)
         : isSet(object.source_code_info)
-          ? SourceCodeInfo.fromJSON(object.source_code_info)
-          : undefined,
+        ? SourceCodeInfo.fromJSON(object.source_code_info)
+        : undefined,
       syntax: isSet(object.syntax) ? globalThis.String(object.syntax) : "",
-      edition: isSet(object.edition)
-        ? editionFromJSON(object.edition)
-        : Edition.EDITION_UNKNOWN,
+      edition: isSet(object.edition) ? editionFromJSON(object.edition) : Edition.EDITION_UNKNOWN,
     };
   },
 
@@ -3070,22 +3099,16 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
       obj.optionDependency = message.optionDependency;
     }
     if (message.messageType?.length) {
-      obj.messageType = message.messageType.map((e) =>
-        DescriptorProto.toJSON(e),
-      );
+      obj.messageType = message.messageType.map((e) => DescriptorProto.toJSON(e));
     }
     if (message.enumType?.length) {
       obj.enumType = message.enumType.map((e) => EnumDescriptorProto.toJSON(e));
     }
     if (message.service?.length) {
-      obj.service = message.service.map((e) =>
-        ServiceDescriptorProto.toJSON(e),
-      );
+      obj.service = message.service.map((e) => ServiceDescriptorProto.toJSON(e));
     }
     if (message.extension?.length) {
-      obj.extension = message.extension.map((e) =>
-        FieldDescriptorProto.toJSON(e),
-      );
+      obj.extension = message.extension.map((e) => FieldDescriptorProto.toJSON(e));
     }
     if (message.options !== undefined) {
       obj.options = FileOptions.toJSON(message.options);
@@ -3096,23 +3119,16 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
     if (message.syntax !== undefined && message.syntax !== "") {
       obj.syntax = message.syntax;
     }
-    if (
-      message.edition !== undefined &&
-      message.edition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
       obj.edition = editionToJSON(message.edition);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FileDescriptorProto>, I>>(
-    base?: I,
-  ): FileDescriptorProto {
+  create<I extends Exact<DeepPartial<FileDescriptorProto>, I>>(base?: I): FileDescriptorProto {
     return FileDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FileDescriptorProto>, I>>(
-    object: I,
-  ): FileDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<FileDescriptorProto>, I>>(object: I): FileDescriptorProto {
     const message = createBaseFileDescriptorProto();
     message.name = object.name ?? "";
     message.package = object.package ?? "";
@@ -3120,22 +3136,16 @@ export const FileDescriptorProto: MessageFns<FileDescriptorProto> = {
     message.publicDependency = object.publicDependency?.map((e) => e) || [];
     message.weakDependency = object.weakDependency?.map((e) => e) || [];
     message.optionDependency = object.optionDependency?.map((e) => e) || [];
-    message.messageType =
-      object.messageType?.map((e) => DescriptorProto.fromPartial(e)) || [];
-    message.enumType =
-      object.enumType?.map((e) => EnumDescriptorProto.fromPartial(e)) || [];
-    message.service =
-      object.service?.map((e) => ServiceDescriptorProto.fromPartial(e)) || [];
-    message.extension =
-      object.extension?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? FileOptions.fromPartial(object.options)
-        : undefined;
-    message.sourceCodeInfo =
-      object.sourceCodeInfo !== undefined && object.sourceCodeInfo !== null
-        ? SourceCodeInfo.fromPartial(object.sourceCodeInfo)
-        : undefined;
+    message.messageType = object.messageType?.map((e) => DescriptorProto.fromPartial(e)) || [];
+    message.enumType = object.enumType?.map((e) => EnumDescriptorProto.fromPartial(e)) || [];
+    message.service = object.service?.map((e) => ServiceDescriptorProto.fromPartial(e)) || [];
+    message.extension = object.extension?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
+    message.options = (object.options !== undefined && object.options !== null)
+      ? FileOptions.fromPartial(object.options)
+      : undefined;
+    message.sourceCodeInfo = (object.sourceCodeInfo !== undefined && object.sourceCodeInfo !== null)
+      ? SourceCodeInfo.fromPartial(object.sourceCodeInfo)
+      : undefined;
     message.syntax = object.syntax ?? "";
     message.edition = object.edition ?? Edition.EDITION_UNKNOWN;
     return message;
@@ -3159,10 +3169,7 @@ function createBaseDescriptorProto(): DescriptorProto {
 }
 
 export const DescriptorProto: MessageFns<DescriptorProto> = {
-  encode(
-    message: DescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: DescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -3179,10 +3186,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
       EnumDescriptorProto.encode(v!, writer.uint32(34).fork()).join();
     }
     for (const v of message.extensionRange) {
-      DescriptorProto_ExtensionRange.encode(
-        v!,
-        writer.uint32(42).fork(),
-      ).join();
+      DescriptorProto_ExtensionRange.encode(v!, writer.uint32(42).fork()).join();
     }
     for (const v of message.oneofDecl) {
       OneofDescriptorProto.encode(v!, writer.uint32(66).fork()).join();
@@ -3196,18 +3200,14 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
     for (const v of message.reservedName) {
       writer.uint32(82).string(v!);
     }
-    if (
-      message.visibility !== undefined &&
-      message.visibility !== SymbolVisibility.VISIBILITY_UNSET
-    ) {
+    if (message.visibility !== undefined && message.visibility !== SymbolVisibility.VISIBILITY_UNSET) {
       writer.uint32(88).int32(symbolVisibilityToNumber(message.visibility));
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): DescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -3232,9 +3232,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.field.push(
-              FieldDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.field.push(FieldDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 6: {
@@ -3242,9 +3240,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.extension.push(
-              FieldDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.extension.push(FieldDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -3252,9 +3248,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.nestedType.push(
-              DescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.nestedType.push(DescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 4: {
@@ -3262,9 +3256,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.enumType.push(
-              EnumDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.enumType.push(EnumDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 5: {
@@ -3272,9 +3264,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.extensionRange.push(
-              DescriptorProto_ExtensionRange.decode(reader, reader.uint32()),
-            );
+            message.extensionRange.push(DescriptorProto_ExtensionRange.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
@@ -3282,9 +3272,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.oneofDecl.push(
-              OneofDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.oneofDecl.push(OneofDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 7: {
@@ -3300,9 +3288,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
               break;
             }
 
-            message.reservedRange.push(
-              DescriptorProto_ReservedRange.decode(reader, reader.uint32()),
-            );
+            message.reservedRange.push(DescriptorProto_ReservedRange.decode(reader, reader.uint32()));
             continue;
           }
           case 10: {
@@ -3345,44 +3331,34 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
       nestedType: globalThis.Array.isArray(object?.nestedType)
         ? object.nestedType.map((e: any) => DescriptorProto.fromJSON(e))
         : globalThis.Array.isArray(object?.nested_type)
-          ? object.nested_type.map((e: any) => DescriptorProto.fromJSON(e))
-          : [],
+        ? object.nested_type.map((e: any) => DescriptorProto.fromJSON(e))
+        : [],
       enumType: globalThis.Array.isArray(object?.enumType)
         ? object.enumType.map((e: any) => EnumDescriptorProto.fromJSON(e))
         : globalThis.Array.isArray(object?.enum_type)
-          ? object.enum_type.map((e: any) => EnumDescriptorProto.fromJSON(e))
-          : [],
+        ? object.enum_type.map((e: any) => EnumDescriptorProto.fromJSON(e))
+        : [],
       extensionRange: globalThis.Array.isArray(object?.extensionRange)
-        ? object.extensionRange.map((e: any) =>
-            DescriptorProto_ExtensionRange.fromJSON(e),
-          )
+        ? object.extensionRange.map((e: any) => DescriptorProto_ExtensionRange.fromJSON(e))
         : globalThis.Array.isArray(object?.extension_range)
-          ? object.extension_range.map((e: any) =>
-              DescriptorProto_ExtensionRange.fromJSON(e),
-            )
-          : [],
+        ? object.extension_range.map((e: any) => DescriptorProto_ExtensionRange.fromJSON(e))
+        : [],
       oneofDecl: globalThis.Array.isArray(object?.oneofDecl)
         ? object.oneofDecl.map((e: any) => OneofDescriptorProto.fromJSON(e))
         : globalThis.Array.isArray(object?.oneof_decl)
-          ? object.oneof_decl.map((e: any) => OneofDescriptorProto.fromJSON(e))
-          : [],
-      options: isSet(object.options)
-        ? MessageOptions.fromJSON(object.options)
-        : undefined,
+        ? object.oneof_decl.map((e: any) => OneofDescriptorProto.fromJSON(e))
+        : [],
+      options: isSet(object.options) ? MessageOptions.fromJSON(object.options) : undefined,
       reservedRange: globalThis.Array.isArray(object?.reservedRange)
-        ? object.reservedRange.map((e: any) =>
-            DescriptorProto_ReservedRange.fromJSON(e),
-          )
+        ? object.reservedRange.map((e: any) => DescriptorProto_ReservedRange.fromJSON(e))
         : globalThis.Array.isArray(object?.reserved_range)
-          ? object.reserved_range.map((e: any) =>
-              DescriptorProto_ReservedRange.fromJSON(e),
-            )
-          : [],
+        ? object.reserved_range.map((e: any) => DescriptorProto_ReservedRange.fromJSON(e))
+        : [],
       reservedName: globalThis.Array.isArray(object?.reservedName)
         ? object.reservedName.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.reserved_name)
-          ? object.reserved_name.map((e: any) => globalThis.String(e))
-          : [],
+        ? object.reserved_name.map((e: any) => globalThis.String(e))
+        : [],
       visibility: isSet(object.visibility)
         ? symbolVisibilityFromJSON(object.visibility)
         : SymbolVisibility.VISIBILITY_UNSET,
@@ -3398,9 +3374,7 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
       obj.field = message.field.map((e) => FieldDescriptorProto.toJSON(e));
     }
     if (message.extension?.length) {
-      obj.extension = message.extension.map((e) =>
-        FieldDescriptorProto.toJSON(e),
-      );
+      obj.extension = message.extension.map((e) => FieldDescriptorProto.toJSON(e));
     }
     if (message.nestedType?.length) {
       obj.nestedType = message.nestedType.map((e) => DescriptorProto.toJSON(e));
@@ -3409,67 +3383,42 @@ export const DescriptorProto: MessageFns<DescriptorProto> = {
       obj.enumType = message.enumType.map((e) => EnumDescriptorProto.toJSON(e));
     }
     if (message.extensionRange?.length) {
-      obj.extensionRange = message.extensionRange.map((e) =>
-        DescriptorProto_ExtensionRange.toJSON(e),
-      );
+      obj.extensionRange = message.extensionRange.map((e) => DescriptorProto_ExtensionRange.toJSON(e));
     }
     if (message.oneofDecl?.length) {
-      obj.oneofDecl = message.oneofDecl.map((e) =>
-        OneofDescriptorProto.toJSON(e),
-      );
+      obj.oneofDecl = message.oneofDecl.map((e) => OneofDescriptorProto.toJSON(e));
     }
     if (message.options !== undefined) {
       obj.options = MessageOptions.toJSON(message.options);
     }
     if (message.reservedRange?.length) {
-      obj.reservedRange = message.reservedRange.map((e) =>
-        DescriptorProto_ReservedRange.toJSON(e),
-      );
+      obj.reservedRange = message.reservedRange.map((e) => DescriptorProto_ReservedRange.toJSON(e));
     }
     if (message.reservedName?.length) {
       obj.reservedName = message.reservedName;
     }
-    if (
-      message.visibility !== undefined &&
-      message.visibility !== SymbolVisibility.VISIBILITY_UNSET
-    ) {
+    if (message.visibility !== undefined && message.visibility !== SymbolVisibility.VISIBILITY_UNSET) {
       obj.visibility = symbolVisibilityToJSON(message.visibility);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DescriptorProto>, I>>(
-    base?: I,
-  ): DescriptorProto {
+  create<I extends Exact<DeepPartial<DescriptorProto>, I>>(base?: I): DescriptorProto {
     return DescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<DescriptorProto>, I>>(
-    object: I,
-  ): DescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<DescriptorProto>, I>>(object: I): DescriptorProto {
     const message = createBaseDescriptorProto();
     message.name = object.name ?? "";
-    message.field =
-      object.field?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
-    message.extension =
-      object.extension?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
-    message.nestedType =
-      object.nestedType?.map((e) => DescriptorProto.fromPartial(e)) || [];
-    message.enumType =
-      object.enumType?.map((e) => EnumDescriptorProto.fromPartial(e)) || [];
-    message.extensionRange =
-      object.extensionRange?.map((e) =>
-        DescriptorProto_ExtensionRange.fromPartial(e),
-      ) || [];
-    message.oneofDecl =
-      object.oneofDecl?.map((e) => OneofDescriptorProto.fromPartial(e)) || [];
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? MessageOptions.fromPartial(object.options)
-        : undefined;
-    message.reservedRange =
-      object.reservedRange?.map((e) =>
-        DescriptorProto_ReservedRange.fromPartial(e),
-      ) || [];
+    message.field = object.field?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
+    message.extension = object.extension?.map((e) => FieldDescriptorProto.fromPartial(e)) || [];
+    message.nestedType = object.nestedType?.map((e) => DescriptorProto.fromPartial(e)) || [];
+    message.enumType = object.enumType?.map((e) => EnumDescriptorProto.fromPartial(e)) || [];
+    message.extensionRange = object.extensionRange?.map((e) => DescriptorProto_ExtensionRange.fromPartial(e)) || [];
+    message.oneofDecl = object.oneofDecl?.map((e) => OneofDescriptorProto.fromPartial(e)) || [];
+    message.options = (object.options !== undefined && object.options !== null)
+      ? MessageOptions.fromPartial(object.options)
+      : undefined;
+    message.reservedRange = object.reservedRange?.map((e) => DescriptorProto_ReservedRange.fromPartial(e)) || [];
     message.reservedName = object.reservedName?.map((e) => e) || [];
     message.visibility = object.visibility ?? SymbolVisibility.VISIBILITY_UNSET;
     return message;
@@ -3480,222 +3429,193 @@ function createBaseDescriptorProto_ExtensionRange(): DescriptorProto_ExtensionRa
   return { start: 0, end: 0, options: undefined };
 }
 
-export const DescriptorProto_ExtensionRange: MessageFns<DescriptorProto_ExtensionRange> =
-  {
-    encode(
-      message: DescriptorProto_ExtensionRange,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.start !== undefined && message.start !== 0) {
-        writer.uint32(8).int32(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        writer.uint32(16).int32(message.end);
-      }
-      if (message.options !== undefined) {
-        ExtensionRangeOptions.encode(
-          message.options,
-          writer.uint32(26).fork(),
-        ).join();
-      }
-      return writer;
-    },
+export const DescriptorProto_ExtensionRange: MessageFns<DescriptorProto_ExtensionRange> = {
+  encode(message: DescriptorProto_ExtensionRange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== undefined && message.start !== 0) {
+      writer.uint32(8).int32(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      writer.uint32(16).int32(message.end);
+    }
+    if (message.options !== undefined) {
+      ExtensionRangeOptions.encode(message.options, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): DescriptorProto_ExtensionRange {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseDescriptorProto_ExtensionRange();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.start = reader.int32();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.end = reader.int32();
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.options = ExtensionRangeOptions.decode(
-                reader,
-                reader.uint32(),
-              );
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): DescriptorProto_ExtensionRange {
-      return {
-        start: isSet(object.start) ? globalThis.Number(object.start) : 0,
-        end: isSet(object.end) ? globalThis.Number(object.end) : 0,
-        options: isSet(object.options)
-          ? ExtensionRangeOptions.fromJSON(object.options)
-          : undefined,
-      };
-    },
-
-    toJSON(message: DescriptorProto_ExtensionRange): unknown {
-      const obj: any = {};
-      if (message.start !== undefined && message.start !== 0) {
-        obj.start = Math.round(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        obj.end = Math.round(message.end);
-      }
-      if (message.options !== undefined) {
-        obj.options = ExtensionRangeOptions.toJSON(message.options);
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<DescriptorProto_ExtensionRange>, I>>(
-      base?: I,
-    ): DescriptorProto_ExtensionRange {
-      return DescriptorProto_ExtensionRange.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<
-      I extends Exact<DeepPartial<DescriptorProto_ExtensionRange>, I>,
-    >(object: I): DescriptorProto_ExtensionRange {
+  decode(input: BinaryReader | Uint8Array, length?: number): DescriptorProto_ExtensionRange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseDescriptorProto_ExtensionRange();
-      message.start = object.start ?? 0;
-      message.end = object.end ?? 0;
-      message.options =
-        object.options !== undefined && object.options !== null
-          ? ExtensionRangeOptions.fromPartial(object.options)
-          : undefined;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.start = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.end = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.options = ExtensionRangeOptions.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DescriptorProto_ExtensionRange {
+    return {
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+      options: isSet(object.options) ? ExtensionRangeOptions.fromJSON(object.options) : undefined,
+    };
+  },
+
+  toJSON(message: DescriptorProto_ExtensionRange): unknown {
+    const obj: any = {};
+    if (message.start !== undefined && message.start !== 0) {
+      obj.start = Math.round(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    if (message.options !== undefined) {
+      obj.options = ExtensionRangeOptions.toJSON(message.options);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DescriptorProto_ExtensionRange>, I>>(base?: I): DescriptorProto_ExtensionRange {
+    return DescriptorProto_ExtensionRange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DescriptorProto_ExtensionRange>, I>>(
+    object: I,
+  ): DescriptorProto_ExtensionRange {
+    const message = createBaseDescriptorProto_ExtensionRange();
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ExtensionRangeOptions.fromPartial(object.options)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseDescriptorProto_ReservedRange(): DescriptorProto_ReservedRange {
   return { start: 0, end: 0 };
 }
 
-export const DescriptorProto_ReservedRange: MessageFns<DescriptorProto_ReservedRange> =
-  {
-    encode(
-      message: DescriptorProto_ReservedRange,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.start !== undefined && message.start !== 0) {
-        writer.uint32(8).int32(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        writer.uint32(16).int32(message.end);
-      }
-      return writer;
-    },
+export const DescriptorProto_ReservedRange: MessageFns<DescriptorProto_ReservedRange> = {
+  encode(message: DescriptorProto_ReservedRange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== undefined && message.start !== 0) {
+      writer.uint32(8).int32(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      writer.uint32(16).int32(message.end);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): DescriptorProto_ReservedRange {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseDescriptorProto_ReservedRange();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.start = reader.int32();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.end = reader.int32();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): DescriptorProto_ReservedRange {
-      return {
-        start: isSet(object.start) ? globalThis.Number(object.start) : 0,
-        end: isSet(object.end) ? globalThis.Number(object.end) : 0,
-      };
-    },
-
-    toJSON(message: DescriptorProto_ReservedRange): unknown {
-      const obj: any = {};
-      if (message.start !== undefined && message.start !== 0) {
-        obj.start = Math.round(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        obj.end = Math.round(message.end);
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<DescriptorProto_ReservedRange>, I>>(
-      base?: I,
-    ): DescriptorProto_ReservedRange {
-      return DescriptorProto_ReservedRange.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<DescriptorProto_ReservedRange>, I>>(
-      object: I,
-    ): DescriptorProto_ReservedRange {
+  decode(input: BinaryReader | Uint8Array, length?: number): DescriptorProto_ReservedRange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseDescriptorProto_ReservedRange();
-      message.start = object.start ?? 0;
-      message.end = object.end ?? 0;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.start = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.end = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DescriptorProto_ReservedRange {
+    return {
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+    };
+  },
+
+  toJSON(message: DescriptorProto_ReservedRange): unknown {
+    const obj: any = {};
+    if (message.start !== undefined && message.start !== 0) {
+      obj.start = Math.round(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DescriptorProto_ReservedRange>, I>>(base?: I): DescriptorProto_ReservedRange {
+    return DescriptorProto_ReservedRange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DescriptorProto_ReservedRange>, I>>(
+    object: I,
+  ): DescriptorProto_ReservedRange {
+    const message = createBaseDescriptorProto_ReservedRange();
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    return message;
+  },
+};
 
 function createBaseExtensionRangeOptions(): ExtensionRangeOptions {
   return {
@@ -3707,42 +3627,26 @@ function createBaseExtensionRangeOptions(): ExtensionRangeOptions {
 }
 
 export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
-  encode(
-    message: ExtensionRangeOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ExtensionRangeOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.uninterpretedOption) {
       UninterpretedOption.encode(v!, writer.uint32(7994).fork()).join();
     }
     for (const v of message.declaration) {
-      ExtensionRangeOptions_Declaration.encode(
-        v!,
-        writer.uint32(18).fork(),
-      ).join();
+      ExtensionRangeOptions_Declaration.encode(v!, writer.uint32(18).fork()).join();
     }
     if (message.features !== undefined) {
       FeatureSet.encode(message.features, writer.uint32(402).fork()).join();
     }
     if (
-      message.verification !== undefined &&
-      message.verification !==
-        ExtensionRangeOptions_VerificationState.DECLARATION
+      message.verification !== undefined && message.verification !== ExtensionRangeOptions_VerificationState.DECLARATION
     ) {
-      writer
-        .uint32(24)
-        .int32(
-          extensionRangeOptions_VerificationStateToNumber(message.verification),
-        );
+      writer.uint32(24).int32(extensionRangeOptions_VerificationStateToNumber(message.verification));
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ExtensionRangeOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ExtensionRangeOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -3759,9 +3663,7 @@ export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
           case 2: {
@@ -3769,9 +3671,7 @@ export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
               break;
             }
 
-            message.declaration.push(
-              ExtensionRangeOptions_Declaration.decode(reader, reader.uint32()),
-            );
+            message.declaration.push(ExtensionRangeOptions_Declaration.decode(reader, reader.uint32()));
             continue;
           }
           case 50: {
@@ -3787,8 +3687,7 @@ export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
               break;
             }
 
-            message.verification =
-              extensionRangeOptions_VerificationStateFromJSON(reader.int32());
+            message.verification = extensionRangeOptions_VerificationStateFromJSON(reader.int32());
             continue;
           }
         }
@@ -3806,22 +3705,14 @@ export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
   fromJSON(object: any): ExtensionRangeOptions {
     return {
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
-      declaration: globalThis.Array.isArray(object?.declaration)
-        ? object.declaration.map((e: any) =>
-            ExtensionRangeOptions_Declaration.fromJSON(e),
-          )
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
         : [],
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+      declaration: globalThis.Array.isArray(object?.declaration)
+        ? object.declaration.map((e: any) => ExtensionRangeOptions_Declaration.fromJSON(e))
+        : [],
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       verification: isSet(object.verification)
         ? extensionRangeOptions_VerificationStateFromJSON(object.verification)
         : ExtensionRangeOptions_VerificationState.UNVERIFIED,
@@ -3831,215 +3722,177 @@ export const ExtensionRangeOptions: MessageFns<ExtensionRangeOptions> = {
   toJSON(message: ExtensionRangeOptions): unknown {
     const obj: any = {};
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     if (message.declaration?.length) {
-      obj.declaration = message.declaration.map((e) =>
-        ExtensionRangeOptions_Declaration.toJSON(e),
-      );
+      obj.declaration = message.declaration.map((e) => ExtensionRangeOptions_Declaration.toJSON(e));
     }
     if (message.features !== undefined) {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (
-      message.verification !== undefined &&
-      message.verification !==
-        ExtensionRangeOptions_VerificationState.DECLARATION
+      message.verification !== undefined && message.verification !== ExtensionRangeOptions_VerificationState.DECLARATION
     ) {
-      obj.verification = extensionRangeOptions_VerificationStateToJSON(
-        message.verification,
-      );
+      obj.verification = extensionRangeOptions_VerificationStateToJSON(message.verification);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExtensionRangeOptions>, I>>(
-    base?: I,
-  ): ExtensionRangeOptions {
+  create<I extends Exact<DeepPartial<ExtensionRangeOptions>, I>>(base?: I): ExtensionRangeOptions {
     return ExtensionRangeOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ExtensionRangeOptions>, I>>(
-    object: I,
-  ): ExtensionRangeOptions {
+  fromPartial<I extends Exact<DeepPartial<ExtensionRangeOptions>, I>>(object: I): ExtensionRangeOptions {
     const message = createBaseExtensionRangeOptions();
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
-    message.declaration =
-      object.declaration?.map((e) =>
-        ExtensionRangeOptions_Declaration.fromPartial(e),
-      ) || [];
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.verification =
-      object.verification ?? ExtensionRangeOptions_VerificationState.UNVERIFIED;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
+    message.declaration = object.declaration?.map((e) => ExtensionRangeOptions_Declaration.fromPartial(e)) || [];
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.verification = object.verification ?? ExtensionRangeOptions_VerificationState.UNVERIFIED;
     return message;
   },
 };
 
 function createBaseExtensionRangeOptions_Declaration(): ExtensionRangeOptions_Declaration {
-  return {
-    number: 0,
-    fullName: "",
-    type: "",
-    reserved: false,
-    repeated: false,
-  };
+  return { number: 0, fullName: "", type: "", reserved: false, repeated: false };
 }
 
-export const ExtensionRangeOptions_Declaration: MessageFns<ExtensionRangeOptions_Declaration> =
-  {
-    encode(
-      message: ExtensionRangeOptions_Declaration,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.number !== undefined && message.number !== 0) {
-        writer.uint32(8).int32(message.number);
-      }
-      if (message.fullName !== undefined && message.fullName !== "") {
-        writer.uint32(18).string(message.fullName);
-      }
-      if (message.type !== undefined && message.type !== "") {
-        writer.uint32(26).string(message.type);
-      }
-      if (message.reserved !== undefined && message.reserved !== false) {
-        writer.uint32(40).bool(message.reserved);
-      }
-      if (message.repeated !== undefined && message.repeated !== false) {
-        writer.uint32(48).bool(message.repeated);
-      }
-      return writer;
-    },
+export const ExtensionRangeOptions_Declaration: MessageFns<ExtensionRangeOptions_Declaration> = {
+  encode(message: ExtensionRangeOptions_Declaration, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== undefined && message.number !== 0) {
+      writer.uint32(8).int32(message.number);
+    }
+    if (message.fullName !== undefined && message.fullName !== "") {
+      writer.uint32(18).string(message.fullName);
+    }
+    if (message.type !== undefined && message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.reserved !== undefined && message.reserved !== false) {
+      writer.uint32(40).bool(message.reserved);
+    }
+    if (message.repeated !== undefined && message.repeated !== false) {
+      writer.uint32(48).bool(message.repeated);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): ExtensionRangeOptions_Declaration {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseExtensionRangeOptions_Declaration();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.number = reader.int32();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.fullName = reader.string();
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.type = reader.string();
-              continue;
-            }
-            case 5: {
-              if (tag !== 40) {
-                break;
-              }
-
-              message.reserved = reader.bool();
-              continue;
-            }
-            case 6: {
-              if (tag !== 48) {
-                break;
-              }
-
-              message.repeated = reader.bool();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): ExtensionRangeOptions_Declaration {
-      return {
-        number: isSet(object.number) ? globalThis.Number(object.number) : 0,
-        fullName: isSet(object.fullName)
-          ? globalThis.String(object.fullName)
-          : isSet(object.full_name)
-            ? globalThis.String(object.full_name)
-            : "",
-        type: isSet(object.type) ? globalThis.String(object.type) : "",
-        reserved: isSet(object.reserved)
-          ? globalThis.Boolean(object.reserved)
-          : false,
-        repeated: isSet(object.repeated)
-          ? globalThis.Boolean(object.repeated)
-          : false,
-      };
-    },
-
-    toJSON(message: ExtensionRangeOptions_Declaration): unknown {
-      const obj: any = {};
-      if (message.number !== undefined && message.number !== 0) {
-        obj.number = Math.round(message.number);
-      }
-      if (message.fullName !== undefined && message.fullName !== "") {
-        obj.fullName = message.fullName;
-      }
-      if (message.type !== undefined && message.type !== "") {
-        obj.type = message.type;
-      }
-      if (message.reserved !== undefined && message.reserved !== false) {
-        obj.reserved = message.reserved;
-      }
-      if (message.repeated !== undefined && message.repeated !== false) {
-        obj.repeated = message.repeated;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<ExtensionRangeOptions_Declaration>, I>>(
-      base?: I,
-    ): ExtensionRangeOptions_Declaration {
-      return ExtensionRangeOptions_Declaration.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<
-      I extends Exact<DeepPartial<ExtensionRangeOptions_Declaration>, I>,
-    >(object: I): ExtensionRangeOptions_Declaration {
+  decode(input: BinaryReader | Uint8Array, length?: number): ExtensionRangeOptions_Declaration {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseExtensionRangeOptions_Declaration();
-      message.number = object.number ?? 0;
-      message.fullName = object.fullName ?? "";
-      message.type = object.type ?? "";
-      message.reserved = object.reserved ?? false;
-      message.repeated = object.repeated ?? false;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.number = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fullName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reserved = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.repeated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExtensionRangeOptions_Declaration {
+    return {
+      number: isSet(object.number) ? globalThis.Number(object.number) : 0,
+      fullName: isSet(object.fullName)
+        ? globalThis.String(object.fullName)
+        : isSet(object.full_name)
+        ? globalThis.String(object.full_name)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      reserved: isSet(object.reserved) ? globalThis.Boolean(object.reserved) : false,
+      repeated: isSet(object.repeated) ? globalThis.Boolean(object.repeated) : false,
+    };
+  },
+
+  toJSON(message: ExtensionRangeOptions_Declaration): unknown {
+    const obj: any = {};
+    if (message.number !== undefined && message.number !== 0) {
+      obj.number = Math.round(message.number);
+    }
+    if (message.fullName !== undefined && message.fullName !== "") {
+      obj.fullName = message.fullName;
+    }
+    if (message.type !== undefined && message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.reserved !== undefined && message.reserved !== false) {
+      obj.reserved = message.reserved;
+    }
+    if (message.repeated !== undefined && message.repeated !== false) {
+      obj.repeated = message.repeated;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExtensionRangeOptions_Declaration>, I>>(
+    base?: I,
+  ): ExtensionRangeOptions_Declaration {
+    return ExtensionRangeOptions_Declaration.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExtensionRangeOptions_Declaration>, I>>(
+    object: I,
+  ): ExtensionRangeOptions_Declaration {
+    const message = createBaseExtensionRangeOptions_Declaration();
+    message.number = object.number ?? 0;
+    message.fullName = object.fullName ?? "";
+    message.type = object.type ?? "";
+    message.reserved = object.reserved ?? false;
+    message.repeated = object.repeated ?? false;
+    return message;
+  },
+};
 
 function createBaseFieldDescriptorProto(): FieldDescriptorProto {
   return {
@@ -4058,28 +3911,17 @@ function createBaseFieldDescriptorProto(): FieldDescriptorProto {
 }
 
 export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
-  encode(
-    message: FieldDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FieldDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
     if (message.number !== undefined && message.number !== 0) {
       writer.uint32(24).int32(message.number);
     }
-    if (
-      message.label !== undefined &&
-      message.label !== FieldDescriptorProto_Label.LABEL_OPTIONAL
-    ) {
-      writer
-        .uint32(32)
-        .int32(fieldDescriptorProto_LabelToNumber(message.label));
+    if (message.label !== undefined && message.label !== FieldDescriptorProto_Label.LABEL_OPTIONAL) {
+      writer.uint32(32).int32(fieldDescriptorProto_LabelToNumber(message.label));
     }
-    if (
-      message.type !== undefined &&
-      message.type !== FieldDescriptorProto_Type.TYPE_DOUBLE
-    ) {
+    if (message.type !== undefined && message.type !== FieldDescriptorProto_Type.TYPE_DOUBLE) {
       writer.uint32(40).int32(fieldDescriptorProto_TypeToNumber(message.type));
     }
     if (message.typeName !== undefined && message.typeName !== "") {
@@ -4100,21 +3942,14 @@ export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
     if (message.options !== undefined) {
       FieldOptions.encode(message.options, writer.uint32(66).fork()).join();
     }
-    if (
-      message.proto3Optional !== undefined &&
-      message.proto3Optional !== false
-    ) {
+    if (message.proto3Optional !== undefined && message.proto3Optional !== false) {
       writer.uint32(136).bool(message.proto3Optional);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): FieldDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -4233,40 +4068,34 @@ export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
       label: isSet(object.label)
         ? fieldDescriptorProto_LabelFromJSON(object.label)
         : FieldDescriptorProto_Label.LABEL_OPTIONAL,
-      type: isSet(object.type)
-        ? fieldDescriptorProto_TypeFromJSON(object.type)
-        : FieldDescriptorProto_Type.TYPE_DOUBLE,
+      type: isSet(object.type) ? fieldDescriptorProto_TypeFromJSON(object.type) : FieldDescriptorProto_Type.TYPE_DOUBLE,
       typeName: isSet(object.typeName)
         ? globalThis.String(object.typeName)
         : isSet(object.type_name)
-          ? globalThis.String(object.type_name)
-          : "",
-      extendee: isSet(object.extendee)
-        ? globalThis.String(object.extendee)
+        ? globalThis.String(object.type_name)
         : "",
+      extendee: isSet(object.extendee) ? globalThis.String(object.extendee) : "",
       defaultValue: isSet(object.defaultValue)
         ? globalThis.String(object.defaultValue)
         : isSet(object.default_value)
-          ? globalThis.String(object.default_value)
-          : "",
+        ? globalThis.String(object.default_value)
+        : "",
       oneofIndex: isSet(object.oneofIndex)
         ? globalThis.Number(object.oneofIndex)
         : isSet(object.oneof_index)
-          ? globalThis.Number(object.oneof_index)
-          : 0,
+        ? globalThis.Number(object.oneof_index)
+        : 0,
       jsonName: isSet(object.jsonName)
         ? globalThis.String(object.jsonName)
         : isSet(object.json_name)
-          ? globalThis.String(object.json_name)
-          : "",
-      options: isSet(object.options)
-        ? FieldOptions.fromJSON(object.options)
-        : undefined,
+        ? globalThis.String(object.json_name)
+        : "",
+      options: isSet(object.options) ? FieldOptions.fromJSON(object.options) : undefined,
       proto3Optional: isSet(object.proto3Optional)
         ? globalThis.Boolean(object.proto3Optional)
         : isSet(object.proto3_optional)
-          ? globalThis.Boolean(object.proto3_optional)
-          : false,
+        ? globalThis.Boolean(object.proto3_optional)
+        : false,
     };
   },
 
@@ -4278,16 +4107,10 @@ export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
     if (message.number !== undefined && message.number !== 0) {
       obj.number = Math.round(message.number);
     }
-    if (
-      message.label !== undefined &&
-      message.label !== FieldDescriptorProto_Label.LABEL_OPTIONAL
-    ) {
+    if (message.label !== undefined && message.label !== FieldDescriptorProto_Label.LABEL_OPTIONAL) {
       obj.label = fieldDescriptorProto_LabelToJSON(message.label);
     }
-    if (
-      message.type !== undefined &&
-      message.type !== FieldDescriptorProto_Type.TYPE_DOUBLE
-    ) {
+    if (message.type !== undefined && message.type !== FieldDescriptorProto_Type.TYPE_DOUBLE) {
       obj.type = fieldDescriptorProto_TypeToJSON(message.type);
     }
     if (message.typeName !== undefined && message.typeName !== "") {
@@ -4308,23 +4131,16 @@ export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
     if (message.options !== undefined) {
       obj.options = FieldOptions.toJSON(message.options);
     }
-    if (
-      message.proto3Optional !== undefined &&
-      message.proto3Optional !== false
-    ) {
+    if (message.proto3Optional !== undefined && message.proto3Optional !== false) {
       obj.proto3Optional = message.proto3Optional;
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FieldDescriptorProto>, I>>(
-    base?: I,
-  ): FieldDescriptorProto {
+  create<I extends Exact<DeepPartial<FieldDescriptorProto>, I>>(base?: I): FieldDescriptorProto {
     return FieldDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FieldDescriptorProto>, I>>(
-    object: I,
-  ): FieldDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<FieldDescriptorProto>, I>>(object: I): FieldDescriptorProto {
     const message = createBaseFieldDescriptorProto();
     message.name = object.name ?? "";
     message.number = object.number ?? 0;
@@ -4335,10 +4151,9 @@ export const FieldDescriptorProto: MessageFns<FieldDescriptorProto> = {
     message.defaultValue = object.defaultValue ?? "";
     message.oneofIndex = object.oneofIndex ?? 0;
     message.jsonName = object.jsonName ?? "";
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? FieldOptions.fromPartial(object.options)
-        : undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? FieldOptions.fromPartial(object.options)
+      : undefined;
     message.proto3Optional = object.proto3Optional ?? false;
     return message;
   },
@@ -4349,10 +4164,7 @@ function createBaseOneofDescriptorProto(): OneofDescriptorProto {
 }
 
 export const OneofDescriptorProto: MessageFns<OneofDescriptorProto> = {
-  encode(
-    message: OneofDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: OneofDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -4362,12 +4174,8 @@ export const OneofDescriptorProto: MessageFns<OneofDescriptorProto> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): OneofDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): OneofDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -4410,9 +4218,7 @@ export const OneofDescriptorProto: MessageFns<OneofDescriptorProto> = {
   fromJSON(object: any): OneofDescriptorProto {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
-      options: isSet(object.options)
-        ? OneofOptions.fromJSON(object.options)
-        : undefined,
+      options: isSet(object.options) ? OneofOptions.fromJSON(object.options) : undefined,
     };
   },
 
@@ -4427,20 +4233,15 @@ export const OneofDescriptorProto: MessageFns<OneofDescriptorProto> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OneofDescriptorProto>, I>>(
-    base?: I,
-  ): OneofDescriptorProto {
+  create<I extends Exact<DeepPartial<OneofDescriptorProto>, I>>(base?: I): OneofDescriptorProto {
     return OneofDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<OneofDescriptorProto>, I>>(
-    object: I,
-  ): OneofDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<OneofDescriptorProto>, I>>(object: I): OneofDescriptorProto {
     const message = createBaseOneofDescriptorProto();
     message.name = object.name ?? "";
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? OneofOptions.fromPartial(object.options)
-        : undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? OneofOptions.fromPartial(object.options)
+      : undefined;
     return message;
   },
 };
@@ -4457,10 +4258,7 @@ function createBaseEnumDescriptorProto(): EnumDescriptorProto {
 }
 
 export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
-  encode(
-    message: EnumDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EnumDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -4471,29 +4269,19 @@ export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
       EnumOptions.encode(message.options, writer.uint32(26).fork()).join();
     }
     for (const v of message.reservedRange) {
-      EnumDescriptorProto_EnumReservedRange.encode(
-        v!,
-        writer.uint32(34).fork(),
-      ).join();
+      EnumDescriptorProto_EnumReservedRange.encode(v!, writer.uint32(34).fork()).join();
     }
     for (const v of message.reservedName) {
       writer.uint32(42).string(v!);
     }
-    if (
-      message.visibility !== undefined &&
-      message.visibility !== SymbolVisibility.VISIBILITY_UNSET
-    ) {
+    if (message.visibility !== undefined && message.visibility !== SymbolVisibility.VISIBILITY_UNSET) {
       writer.uint32(48).int32(symbolVisibilityToNumber(message.visibility));
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): EnumDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): EnumDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -4518,9 +4306,7 @@ export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
               break;
             }
 
-            message.value.push(
-              EnumValueDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.value.push(EnumValueDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -4536,12 +4322,7 @@ export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
               break;
             }
 
-            message.reservedRange.push(
-              EnumDescriptorProto_EnumReservedRange.decode(
-                reader,
-                reader.uint32(),
-              ),
-            );
+            message.reservedRange.push(EnumDescriptorProto_EnumReservedRange.decode(reader, reader.uint32()));
             continue;
           }
           case 5: {
@@ -4578,23 +4359,17 @@ export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
       value: globalThis.Array.isArray(object?.value)
         ? object.value.map((e: any) => EnumValueDescriptorProto.fromJSON(e))
         : [],
-      options: isSet(object.options)
-        ? EnumOptions.fromJSON(object.options)
-        : undefined,
+      options: isSet(object.options) ? EnumOptions.fromJSON(object.options) : undefined,
       reservedRange: globalThis.Array.isArray(object?.reservedRange)
-        ? object.reservedRange.map((e: any) =>
-            EnumDescriptorProto_EnumReservedRange.fromJSON(e),
-          )
+        ? object.reservedRange.map((e: any) => EnumDescriptorProto_EnumReservedRange.fromJSON(e))
         : globalThis.Array.isArray(object?.reserved_range)
-          ? object.reserved_range.map((e: any) =>
-              EnumDescriptorProto_EnumReservedRange.fromJSON(e),
-            )
-          : [],
+        ? object.reserved_range.map((e: any) => EnumDescriptorProto_EnumReservedRange.fromJSON(e))
+        : [],
       reservedName: globalThis.Array.isArray(object?.reservedName)
         ? object.reservedName.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.reserved_name)
-          ? object.reserved_name.map((e: any) => globalThis.String(e))
-          : [],
+        ? object.reserved_name.map((e: any) => globalThis.String(e))
+        : [],
       visibility: isSet(object.visibility)
         ? symbolVisibilityFromJSON(object.visibility)
         : SymbolVisibility.VISIBILITY_UNSET,
@@ -4613,42 +4388,29 @@ export const EnumDescriptorProto: MessageFns<EnumDescriptorProto> = {
       obj.options = EnumOptions.toJSON(message.options);
     }
     if (message.reservedRange?.length) {
-      obj.reservedRange = message.reservedRange.map((e) =>
-        EnumDescriptorProto_EnumReservedRange.toJSON(e),
-      );
+      obj.reservedRange = message.reservedRange.map((e) => EnumDescriptorProto_EnumReservedRange.toJSON(e));
     }
     if (message.reservedName?.length) {
       obj.reservedName = message.reservedName;
     }
-    if (
-      message.visibility !== undefined &&
-      message.visibility !== SymbolVisibility.VISIBILITY_UNSET
-    ) {
+    if (message.visibility !== undefined && message.visibility !== SymbolVisibility.VISIBILITY_UNSET) {
       obj.visibility = symbolVisibilityToJSON(message.visibility);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EnumDescriptorProto>, I>>(
-    base?: I,
-  ): EnumDescriptorProto {
+  create<I extends Exact<DeepPartial<EnumDescriptorProto>, I>>(base?: I): EnumDescriptorProto {
     return EnumDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<EnumDescriptorProto>, I>>(
-    object: I,
-  ): EnumDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<EnumDescriptorProto>, I>>(object: I): EnumDescriptorProto {
     const message = createBaseEnumDescriptorProto();
     message.name = object.name ?? "";
-    message.value =
-      object.value?.map((e) => EnumValueDescriptorProto.fromPartial(e)) || [];
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? EnumOptions.fromPartial(object.options)
-        : undefined;
-    message.reservedRange =
-      object.reservedRange?.map((e) =>
-        EnumDescriptorProto_EnumReservedRange.fromPartial(e),
-      ) || [];
+    message.value = object.value?.map((e) => EnumValueDescriptorProto.fromPartial(e)) || [];
+    message.options = (object.options !== undefined && object.options !== null)
+      ? EnumOptions.fromPartial(object.options)
+      : undefined;
+    message.reservedRange = object.reservedRange?.map((e) => EnumDescriptorProto_EnumReservedRange.fromPartial(e)) ||
+      [];
     message.reservedName = object.reservedName?.map((e) => e) || [];
     message.visibility = object.visibility ?? SymbolVisibility.VISIBILITY_UNSET;
     return message;
@@ -4659,110 +4421,97 @@ function createBaseEnumDescriptorProto_EnumReservedRange(): EnumDescriptorProto_
   return { start: 0, end: 0 };
 }
 
-export const EnumDescriptorProto_EnumReservedRange: MessageFns<EnumDescriptorProto_EnumReservedRange> =
-  {
-    encode(
-      message: EnumDescriptorProto_EnumReservedRange,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.start !== undefined && message.start !== 0) {
-        writer.uint32(8).int32(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        writer.uint32(16).int32(message.end);
-      }
-      return writer;
-    },
+export const EnumDescriptorProto_EnumReservedRange: MessageFns<EnumDescriptorProto_EnumReservedRange> = {
+  encode(message: EnumDescriptorProto_EnumReservedRange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== undefined && message.start !== 0) {
+      writer.uint32(8).int32(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      writer.uint32(16).int32(message.end);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): EnumDescriptorProto_EnumReservedRange {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseEnumDescriptorProto_EnumReservedRange();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.start = reader.int32();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.end = reader.int32();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): EnumDescriptorProto_EnumReservedRange {
-      return {
-        start: isSet(object.start) ? globalThis.Number(object.start) : 0,
-        end: isSet(object.end) ? globalThis.Number(object.end) : 0,
-      };
-    },
-
-    toJSON(message: EnumDescriptorProto_EnumReservedRange): unknown {
-      const obj: any = {};
-      if (message.start !== undefined && message.start !== 0) {
-        obj.start = Math.round(message.start);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        obj.end = Math.round(message.end);
-      }
-      return obj;
-    },
-
-    create<
-      I extends Exact<DeepPartial<EnumDescriptorProto_EnumReservedRange>, I>,
-    >(base?: I): EnumDescriptorProto_EnumReservedRange {
-      return EnumDescriptorProto_EnumReservedRange.fromPartial(
-        base ?? ({} as any),
-      );
-    },
-    fromPartial<
-      I extends Exact<DeepPartial<EnumDescriptorProto_EnumReservedRange>, I>,
-    >(object: I): EnumDescriptorProto_EnumReservedRange {
+  decode(input: BinaryReader | Uint8Array, length?: number): EnumDescriptorProto_EnumReservedRange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseEnumDescriptorProto_EnumReservedRange();
-      message.start = object.start ?? 0;
-      message.end = object.end ?? 0;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.start = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.end = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnumDescriptorProto_EnumReservedRange {
+    return {
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+    };
+  },
+
+  toJSON(message: EnumDescriptorProto_EnumReservedRange): unknown {
+    const obj: any = {};
+    if (message.start !== undefined && message.start !== 0) {
+      obj.start = Math.round(message.start);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnumDescriptorProto_EnumReservedRange>, I>>(
+    base?: I,
+  ): EnumDescriptorProto_EnumReservedRange {
+    return EnumDescriptorProto_EnumReservedRange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnumDescriptorProto_EnumReservedRange>, I>>(
+    object: I,
+  ): EnumDescriptorProto_EnumReservedRange {
+    const message = createBaseEnumDescriptorProto_EnumReservedRange();
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    return message;
+  },
+};
 
 function createBaseEnumValueDescriptorProto(): EnumValueDescriptorProto {
   return { name: "", number: 0, options: undefined };
 }
 
 export const EnumValueDescriptorProto: MessageFns<EnumValueDescriptorProto> = {
-  encode(
-    message: EnumValueDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EnumValueDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -4775,12 +4524,8 @@ export const EnumValueDescriptorProto: MessageFns<EnumValueDescriptorProto> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): EnumValueDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): EnumValueDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -4832,9 +4577,7 @@ export const EnumValueDescriptorProto: MessageFns<EnumValueDescriptorProto> = {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       number: isSet(object.number) ? globalThis.Number(object.number) : 0,
-      options: isSet(object.options)
-        ? EnumValueOptions.fromJSON(object.options)
-        : undefined,
+      options: isSet(object.options) ? EnumValueOptions.fromJSON(object.options) : undefined,
     };
   },
 
@@ -4852,21 +4595,16 @@ export const EnumValueDescriptorProto: MessageFns<EnumValueDescriptorProto> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EnumValueDescriptorProto>, I>>(
-    base?: I,
-  ): EnumValueDescriptorProto {
+  create<I extends Exact<DeepPartial<EnumValueDescriptorProto>, I>>(base?: I): EnumValueDescriptorProto {
     return EnumValueDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<EnumValueDescriptorProto>, I>>(
-    object: I,
-  ): EnumValueDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<EnumValueDescriptorProto>, I>>(object: I): EnumValueDescriptorProto {
     const message = createBaseEnumValueDescriptorProto();
     message.name = object.name ?? "";
     message.number = object.number ?? 0;
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? EnumValueOptions.fromPartial(object.options)
-        : undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? EnumValueOptions.fromPartial(object.options)
+      : undefined;
     return message;
   },
 };
@@ -4876,10 +4614,7 @@ function createBaseServiceDescriptorProto(): ServiceDescriptorProto {
 }
 
 export const ServiceDescriptorProto: MessageFns<ServiceDescriptorProto> = {
-  encode(
-    message: ServiceDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ServiceDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -4892,12 +4627,8 @@ export const ServiceDescriptorProto: MessageFns<ServiceDescriptorProto> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ServiceDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -4922,9 +4653,7 @@ export const ServiceDescriptorProto: MessageFns<ServiceDescriptorProto> = {
               break;
             }
 
-            message.method.push(
-              MethodDescriptorProto.decode(reader, reader.uint32()),
-            );
+            message.method.push(MethodDescriptorProto.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -4953,9 +4682,7 @@ export const ServiceDescriptorProto: MessageFns<ServiceDescriptorProto> = {
       method: globalThis.Array.isArray(object?.method)
         ? object.method.map((e: any) => MethodDescriptorProto.fromJSON(e))
         : [],
-      options: isSet(object.options)
-        ? ServiceOptions.fromJSON(object.options)
-        : undefined,
+      options: isSet(object.options) ? ServiceOptions.fromJSON(object.options) : undefined,
     };
   },
 
@@ -4973,22 +4700,16 @@ export const ServiceDescriptorProto: MessageFns<ServiceDescriptorProto> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServiceDescriptorProto>, I>>(
-    base?: I,
-  ): ServiceDescriptorProto {
+  create<I extends Exact<DeepPartial<ServiceDescriptorProto>, I>>(base?: I): ServiceDescriptorProto {
     return ServiceDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ServiceDescriptorProto>, I>>(
-    object: I,
-  ): ServiceDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<ServiceDescriptorProto>, I>>(object: I): ServiceDescriptorProto {
     const message = createBaseServiceDescriptorProto();
     message.name = object.name ?? "";
-    message.method =
-      object.method?.map((e) => MethodDescriptorProto.fromPartial(e)) || [];
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? ServiceOptions.fromPartial(object.options)
-        : undefined;
+    message.method = object.method?.map((e) => MethodDescriptorProto.fromPartial(e)) || [];
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ServiceOptions.fromPartial(object.options)
+      : undefined;
     return message;
   },
 };
@@ -5005,10 +4726,7 @@ function createBaseMethodDescriptorProto(): MethodDescriptorProto {
 }
 
 export const MethodDescriptorProto: MessageFns<MethodDescriptorProto> = {
-  encode(
-    message: MethodDescriptorProto,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: MethodDescriptorProto, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== undefined && message.name !== "") {
       writer.uint32(10).string(message.name);
     }
@@ -5021,27 +4739,17 @@ export const MethodDescriptorProto: MessageFns<MethodDescriptorProto> = {
     if (message.options !== undefined) {
       MethodOptions.encode(message.options, writer.uint32(34).fork()).join();
     }
-    if (
-      message.clientStreaming !== undefined &&
-      message.clientStreaming !== false
-    ) {
+    if (message.clientStreaming !== undefined && message.clientStreaming !== false) {
       writer.uint32(40).bool(message.clientStreaming);
     }
-    if (
-      message.serverStreaming !== undefined &&
-      message.serverStreaming !== false
-    ) {
+    if (message.serverStreaming !== undefined && message.serverStreaming !== false) {
       writer.uint32(48).bool(message.serverStreaming);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): MethodDescriptorProto {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): MethodDescriptorProto {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -5119,26 +4827,24 @@ export const MethodDescriptorProto: MessageFns<MethodDescriptorProto> = {
       inputType: isSet(object.inputType)
         ? globalThis.String(object.inputType)
         : isSet(object.input_type)
-          ? globalThis.String(object.input_type)
-          : "",
+        ? globalThis.String(object.input_type)
+        : "",
       outputType: isSet(object.outputType)
         ? globalThis.String(object.outputType)
         : isSet(object.output_type)
-          ? globalThis.String(object.output_type)
-          : "",
-      options: isSet(object.options)
-        ? MethodOptions.fromJSON(object.options)
-        : undefined,
+        ? globalThis.String(object.output_type)
+        : "",
+      options: isSet(object.options) ? MethodOptions.fromJSON(object.options) : undefined,
       clientStreaming: isSet(object.clientStreaming)
         ? globalThis.Boolean(object.clientStreaming)
         : isSet(object.client_streaming)
-          ? globalThis.Boolean(object.client_streaming)
-          : false,
+        ? globalThis.Boolean(object.client_streaming)
+        : false,
       serverStreaming: isSet(object.serverStreaming)
         ? globalThis.Boolean(object.serverStreaming)
         : isSet(object.server_streaming)
-          ? globalThis.Boolean(object.server_streaming)
-          : false,
+        ? globalThis.Boolean(object.server_streaming)
+        : false,
     };
   },
 
@@ -5156,37 +4862,26 @@ export const MethodDescriptorProto: MessageFns<MethodDescriptorProto> = {
     if (message.options !== undefined) {
       obj.options = MethodOptions.toJSON(message.options);
     }
-    if (
-      message.clientStreaming !== undefined &&
-      message.clientStreaming !== false
-    ) {
+    if (message.clientStreaming !== undefined && message.clientStreaming !== false) {
       obj.clientStreaming = message.clientStreaming;
     }
-    if (
-      message.serverStreaming !== undefined &&
-      message.serverStreaming !== false
-    ) {
+    if (message.serverStreaming !== undefined && message.serverStreaming !== false) {
       obj.serverStreaming = message.serverStreaming;
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<MethodDescriptorProto>, I>>(
-    base?: I,
-  ): MethodDescriptorProto {
+  create<I extends Exact<DeepPartial<MethodDescriptorProto>, I>>(base?: I): MethodDescriptorProto {
     return MethodDescriptorProto.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<MethodDescriptorProto>, I>>(
-    object: I,
-  ): MethodDescriptorProto {
+  fromPartial<I extends Exact<DeepPartial<MethodDescriptorProto>, I>>(object: I): MethodDescriptorProto {
     const message = createBaseMethodDescriptorProto();
     message.name = object.name ?? "";
     message.inputType = object.inputType ?? "";
     message.outputType = object.outputType ?? "";
-    message.options =
-      object.options !== undefined && object.options !== null
-        ? MethodOptions.fromPartial(object.options)
-        : undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? MethodOptions.fromPartial(object.options)
+      : undefined;
     message.clientStreaming = object.clientStreaming ?? false;
     message.serverStreaming = object.serverStreaming ?? false;
     return message;
@@ -5220,85 +4915,47 @@ function createBaseFileOptions(): FileOptions {
 }
 
 export const FileOptions: MessageFns<FileOptions> = {
-  encode(
-    message: FileOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FileOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.javaPackage !== undefined && message.javaPackage !== "") {
       writer.uint32(10).string(message.javaPackage);
     }
-    if (
-      message.javaOuterClassname !== undefined &&
-      message.javaOuterClassname !== ""
-    ) {
+    if (message.javaOuterClassname !== undefined && message.javaOuterClassname !== "") {
       writer.uint32(66).string(message.javaOuterClassname);
     }
-    if (
-      message.javaMultipleFiles !== undefined &&
-      message.javaMultipleFiles !== false
-    ) {
+    if (message.javaMultipleFiles !== undefined && message.javaMultipleFiles !== false) {
       writer.uint32(80).bool(message.javaMultipleFiles);
     }
-    if (
-      message.javaGenerateEqualsAndHash !== undefined &&
-      message.javaGenerateEqualsAndHash !== false
-    ) {
+    if (message.javaGenerateEqualsAndHash !== undefined && message.javaGenerateEqualsAndHash !== false) {
       writer.uint32(160).bool(message.javaGenerateEqualsAndHash);
     }
-    if (
-      message.javaStringCheckUtf8 !== undefined &&
-      message.javaStringCheckUtf8 !== false
-    ) {
+    if (message.javaStringCheckUtf8 !== undefined && message.javaStringCheckUtf8 !== false) {
       writer.uint32(216).bool(message.javaStringCheckUtf8);
     }
-    if (
-      message.optimizeFor !== undefined &&
-      message.optimizeFor !== FileOptions_OptimizeMode.SPEED
-    ) {
-      writer
-        .uint32(72)
-        .int32(fileOptions_OptimizeModeToNumber(message.optimizeFor));
+    if (message.optimizeFor !== undefined && message.optimizeFor !== FileOptions_OptimizeMode.SPEED) {
+      writer.uint32(72).int32(fileOptions_OptimizeModeToNumber(message.optimizeFor));
     }
     if (message.goPackage !== undefined && message.goPackage !== "") {
       writer.uint32(90).string(message.goPackage);
     }
-    if (
-      message.ccGenericServices !== undefined &&
-      message.ccGenericServices !== false
-    ) {
+    if (message.ccGenericServices !== undefined && message.ccGenericServices !== false) {
       writer.uint32(128).bool(message.ccGenericServices);
     }
-    if (
-      message.javaGenericServices !== undefined &&
-      message.javaGenericServices !== false
-    ) {
+    if (message.javaGenericServices !== undefined && message.javaGenericServices !== false) {
       writer.uint32(136).bool(message.javaGenericServices);
     }
-    if (
-      message.pyGenericServices !== undefined &&
-      message.pyGenericServices !== false
-    ) {
+    if (message.pyGenericServices !== undefined && message.pyGenericServices !== false) {
       writer.uint32(144).bool(message.pyGenericServices);
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
       writer.uint32(184).bool(message.deprecated);
     }
-    if (
-      message.ccEnableArenas !== undefined &&
-      message.ccEnableArenas !== true
-    ) {
+    if (message.ccEnableArenas !== undefined && message.ccEnableArenas !== true) {
       writer.uint32(248).bool(message.ccEnableArenas);
     }
-    if (
-      message.objcClassPrefix !== undefined &&
-      message.objcClassPrefix !== ""
-    ) {
+    if (message.objcClassPrefix !== undefined && message.objcClassPrefix !== "") {
       writer.uint32(290).string(message.objcClassPrefix);
     }
-    if (
-      message.csharpNamespace !== undefined &&
-      message.csharpNamespace !== ""
-    ) {
+    if (message.csharpNamespace !== undefined && message.csharpNamespace !== "") {
       writer.uint32(298).string(message.csharpNamespace);
     }
     if (message.swiftPrefix !== undefined && message.swiftPrefix !== "") {
@@ -5310,10 +4967,7 @@ export const FileOptions: MessageFns<FileOptions> = {
     if (message.phpNamespace !== undefined && message.phpNamespace !== "") {
       writer.uint32(330).string(message.phpNamespace);
     }
-    if (
-      message.phpMetadataNamespace !== undefined &&
-      message.phpMetadataNamespace !== ""
-    ) {
+    if (message.phpMetadataNamespace !== undefined && message.phpMetadataNamespace !== "") {
       writer.uint32(354).string(message.phpMetadataNamespace);
     }
     if (message.rubyPackage !== undefined && message.rubyPackage !== "") {
@@ -5329,8 +4983,7 @@ export const FileOptions: MessageFns<FileOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): FileOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -5387,9 +5040,7 @@ export const FileOptions: MessageFns<FileOptions> = {
               break;
             }
 
-            message.optimizeFor = fileOptions_OptimizeModeFromJSON(
-              reader.int32(),
-            );
+            message.optimizeFor = fileOptions_OptimizeModeFromJSON(reader.int32());
             continue;
           }
           case 11: {
@@ -5509,9 +5160,7 @@ export const FileOptions: MessageFns<FileOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -5531,108 +5180,100 @@ export const FileOptions: MessageFns<FileOptions> = {
       javaPackage: isSet(object.javaPackage)
         ? globalThis.String(object.javaPackage)
         : isSet(object.java_package)
-          ? globalThis.String(object.java_package)
-          : "",
+        ? globalThis.String(object.java_package)
+        : "",
       javaOuterClassname: isSet(object.javaOuterClassname)
         ? globalThis.String(object.javaOuterClassname)
         : isSet(object.java_outer_classname)
-          ? globalThis.String(object.java_outer_classname)
-          : "",
+        ? globalThis.String(object.java_outer_classname)
+        : "",
       javaMultipleFiles: isSet(object.javaMultipleFiles)
         ? globalThis.Boolean(object.javaMultipleFiles)
         : isSet(object.java_multiple_files)
-          ? globalThis.Boolean(object.java_multiple_files)
-          : false,
+        ? globalThis.Boolean(object.java_multiple_files)
+        : false,
       javaGenerateEqualsAndHash: isSet(object.javaGenerateEqualsAndHash)
         ? globalThis.Boolean(object.javaGenerateEqualsAndHash)
         : isSet(object.java_generate_equals_and_hash)
-          ? globalThis.Boolean(object.java_generate_equals_and_hash)
-          : false,
+        ? globalThis.Boolean(object.java_generate_equals_and_hash)
+        : false,
       javaStringCheckUtf8: isSet(object.javaStringCheckUtf8)
         ? globalThis.Boolean(object.javaStringCheckUtf8)
         : isSet(object.java_string_check_utf8)
-          ? globalThis.Boolean(object.java_string_check_utf8)
-          : false,
+        ? globalThis.Boolean(object.java_string_check_utf8)
+        : false,
       optimizeFor: isSet(object.optimizeFor)
         ? fileOptions_OptimizeModeFromJSON(object.optimizeFor)
         : isSet(object.optimize_for)
-          ? fileOptions_OptimizeModeFromJSON(object.optimize_for)
-          : FileOptions_OptimizeMode.SPEED,
+        ? fileOptions_OptimizeModeFromJSON(object.optimize_for)
+        : FileOptions_OptimizeMode.SPEED,
       goPackage: isSet(object.goPackage)
         ? globalThis.String(object.goPackage)
         : isSet(object.go_package)
-          ? globalThis.String(object.go_package)
-          : "",
+        ? globalThis.String(object.go_package)
+        : "",
       ccGenericServices: isSet(object.ccGenericServices)
         ? globalThis.Boolean(object.ccGenericServices)
         : isSet(object.cc_generic_services)
-          ? globalThis.Boolean(object.cc_generic_services)
-          : false,
+        ? globalThis.Boolean(object.cc_generic_services)
+        : false,
       javaGenericServices: isSet(object.javaGenericServices)
         ? globalThis.Boolean(object.javaGenericServices)
         : isSet(object.java_generic_services)
-          ? globalThis.Boolean(object.java_generic_services)
-          : false,
+        ? globalThis.Boolean(object.java_generic_services)
+        : false,
       pyGenericServices: isSet(object.pyGenericServices)
         ? globalThis.Boolean(object.pyGenericServices)
         : isSet(object.py_generic_services)
-          ? globalThis.Boolean(object.py_generic_services)
-          : false,
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
+        ? globalThis.Boolean(object.py_generic_services)
         : false,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
       ccEnableArenas: isSet(object.ccEnableArenas)
         ? globalThis.Boolean(object.ccEnableArenas)
         : isSet(object.cc_enable_arenas)
-          ? globalThis.Boolean(object.cc_enable_arenas)
-          : true,
+        ? globalThis.Boolean(object.cc_enable_arenas)
+        : true,
       objcClassPrefix: isSet(object.objcClassPrefix)
         ? globalThis.String(object.objcClassPrefix)
         : isSet(object.objc_class_prefix)
-          ? globalThis.String(object.objc_class_prefix)
-          : "",
+        ? globalThis.String(object.objc_class_prefix)
+        : "",
       csharpNamespace: isSet(object.csharpNamespace)
         ? globalThis.String(object.csharpNamespace)
         : isSet(object.csharp_namespace)
-          ? globalThis.String(object.csharp_namespace)
-          : "",
+        ? globalThis.String(object.csharp_namespace)
+        : "",
       swiftPrefix: isSet(object.swiftPrefix)
         ? globalThis.String(object.swiftPrefix)
         : isSet(object.swift_prefix)
-          ? globalThis.String(object.swift_prefix)
-          : "",
+        ? globalThis.String(object.swift_prefix)
+        : "",
       phpClassPrefix: isSet(object.phpClassPrefix)
         ? globalThis.String(object.phpClassPrefix)
         : isSet(object.php_class_prefix)
-          ? globalThis.String(object.php_class_prefix)
-          : "",
+        ? globalThis.String(object.php_class_prefix)
+        : "",
       phpNamespace: isSet(object.phpNamespace)
         ? globalThis.String(object.phpNamespace)
         : isSet(object.php_namespace)
-          ? globalThis.String(object.php_namespace)
-          : "",
+        ? globalThis.String(object.php_namespace)
+        : "",
       phpMetadataNamespace: isSet(object.phpMetadataNamespace)
         ? globalThis.String(object.phpMetadataNamespace)
         : isSet(object.php_metadata_namespace)
-          ? globalThis.String(object.php_metadata_namespace)
-          : "",
+        ? globalThis.String(object.php_metadata_namespace)
+        : "",
       rubyPackage: isSet(object.rubyPackage)
         ? globalThis.String(object.rubyPackage)
         : isSet(object.ruby_package)
-          ? globalThis.String(object.ruby_package)
-          : "",
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+        ? globalThis.String(object.ruby_package)
+        : "",
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -5641,76 +5282,43 @@ export const FileOptions: MessageFns<FileOptions> = {
     if (message.javaPackage !== undefined && message.javaPackage !== "") {
       obj.javaPackage = message.javaPackage;
     }
-    if (
-      message.javaOuterClassname !== undefined &&
-      message.javaOuterClassname !== ""
-    ) {
+    if (message.javaOuterClassname !== undefined && message.javaOuterClassname !== "") {
       obj.javaOuterClassname = message.javaOuterClassname;
     }
-    if (
-      message.javaMultipleFiles !== undefined &&
-      message.javaMultipleFiles !== false
-    ) {
+    if (message.javaMultipleFiles !== undefined && message.javaMultipleFiles !== false) {
       obj.javaMultipleFiles = message.javaMultipleFiles;
     }
-    if (
-      message.javaGenerateEqualsAndHash !== undefined &&
-      message.javaGenerateEqualsAndHash !== false
-    ) {
+    if (message.javaGenerateEqualsAndHash !== undefined && message.javaGenerateEqualsAndHash !== false) {
       obj.javaGenerateEqualsAndHash = message.javaGenerateEqualsAndHash;
     }
-    if (
-      message.javaStringCheckUtf8 !== undefined &&
-      message.javaStringCheckUtf8 !== false
-    ) {
+    if (message.javaStringCheckUtf8 !== undefined && message.javaStringCheckUtf8 !== false) {
       obj.javaStringCheckUtf8 = message.javaStringCheckUtf8;
     }
-    if (
-      message.optimizeFor !== undefined &&
-      message.optimizeFor !== FileOptions_OptimizeMode.SPEED
-    ) {
+    if (message.optimizeFor !== undefined && message.optimizeFor !== FileOptions_OptimizeMode.SPEED) {
       obj.optimizeFor = fileOptions_OptimizeModeToJSON(message.optimizeFor);
     }
     if (message.goPackage !== undefined && message.goPackage !== "") {
       obj.goPackage = message.goPackage;
     }
-    if (
-      message.ccGenericServices !== undefined &&
-      message.ccGenericServices !== false
-    ) {
+    if (message.ccGenericServices !== undefined && message.ccGenericServices !== false) {
       obj.ccGenericServices = message.ccGenericServices;
     }
-    if (
-      message.javaGenericServices !== undefined &&
-      message.javaGenericServices !== false
-    ) {
+    if (message.javaGenericServices !== undefined && message.javaGenericServices !== false) {
       obj.javaGenericServices = message.javaGenericServices;
     }
-    if (
-      message.pyGenericServices !== undefined &&
-      message.pyGenericServices !== false
-    ) {
+    if (message.pyGenericServices !== undefined && message.pyGenericServices !== false) {
       obj.pyGenericServices = message.pyGenericServices;
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
       obj.deprecated = message.deprecated;
     }
-    if (
-      message.ccEnableArenas !== undefined &&
-      message.ccEnableArenas !== true
-    ) {
+    if (message.ccEnableArenas !== undefined && message.ccEnableArenas !== true) {
       obj.ccEnableArenas = message.ccEnableArenas;
     }
-    if (
-      message.objcClassPrefix !== undefined &&
-      message.objcClassPrefix !== ""
-    ) {
+    if (message.objcClassPrefix !== undefined && message.objcClassPrefix !== "") {
       obj.objcClassPrefix = message.objcClassPrefix;
     }
-    if (
-      message.csharpNamespace !== undefined &&
-      message.csharpNamespace !== ""
-    ) {
+    if (message.csharpNamespace !== undefined && message.csharpNamespace !== "") {
       obj.csharpNamespace = message.csharpNamespace;
     }
     if (message.swiftPrefix !== undefined && message.swiftPrefix !== "") {
@@ -5722,10 +5330,7 @@ export const FileOptions: MessageFns<FileOptions> = {
     if (message.phpNamespace !== undefined && message.phpNamespace !== "") {
       obj.phpNamespace = message.phpNamespace;
     }
-    if (
-      message.phpMetadataNamespace !== undefined &&
-      message.phpMetadataNamespace !== ""
-    ) {
+    if (message.phpMetadataNamespace !== undefined && message.phpMetadataNamespace !== "") {
       obj.phpMetadataNamespace = message.phpMetadataNamespace;
     }
     if (message.rubyPackage !== undefined && message.rubyPackage !== "") {
@@ -5735,9 +5340,7 @@ export const FileOptions: MessageFns<FileOptions> = {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
@@ -5745,15 +5348,12 @@ export const FileOptions: MessageFns<FileOptions> = {
   create<I extends Exact<DeepPartial<FileOptions>, I>>(base?: I): FileOptions {
     return FileOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FileOptions>, I>>(
-    object: I,
-  ): FileOptions {
+  fromPartial<I extends Exact<DeepPartial<FileOptions>, I>>(object: I): FileOptions {
     const message = createBaseFileOptions();
     message.javaPackage = object.javaPackage ?? "";
     message.javaOuterClassname = object.javaOuterClassname ?? "";
     message.javaMultipleFiles = object.javaMultipleFiles ?? false;
-    message.javaGenerateEqualsAndHash =
-      object.javaGenerateEqualsAndHash ?? false;
+    message.javaGenerateEqualsAndHash = object.javaGenerateEqualsAndHash ?? false;
     message.javaStringCheckUtf8 = object.javaStringCheckUtf8 ?? false;
     message.optimizeFor = object.optimizeFor ?? FileOptions_OptimizeMode.SPEED;
     message.goPackage = object.goPackage ?? "";
@@ -5769,14 +5369,10 @@ export const FileOptions: MessageFns<FileOptions> = {
     message.phpNamespace = object.phpNamespace ?? "";
     message.phpMetadataNamespace = object.phpMetadataNamespace ?? "";
     message.rubyPackage = object.rubyPackage ?? "";
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -5794,20 +5390,11 @@ function createBaseMessageOptions(): MessageOptions {
 }
 
 export const MessageOptions: MessageFns<MessageOptions> = {
-  encode(
-    message: MessageOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (
-      message.messageSetWireFormat !== undefined &&
-      message.messageSetWireFormat !== false
-    ) {
+  encode(message: MessageOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageSetWireFormat !== undefined && message.messageSetWireFormat !== false) {
       writer.uint32(8).bool(message.messageSetWireFormat);
     }
-    if (
-      message.noStandardDescriptorAccessor !== undefined &&
-      message.noStandardDescriptorAccessor !== false
-    ) {
+    if (message.noStandardDescriptorAccessor !== undefined && message.noStandardDescriptorAccessor !== false) {
       writer.uint32(16).bool(message.noStandardDescriptorAccessor);
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
@@ -5817,8 +5404,7 @@ export const MessageOptions: MessageFns<MessageOptions> = {
       writer.uint32(56).bool(message.mapEntry);
     }
     if (
-      message.deprecatedLegacyJsonFieldConflicts !== undefined &&
-      message.deprecatedLegacyJsonFieldConflicts !== false
+      message.deprecatedLegacyJsonFieldConflicts !== undefined && message.deprecatedLegacyJsonFieldConflicts !== false
     ) {
       writer.uint32(88).bool(message.deprecatedLegacyJsonFieldConflicts);
     }
@@ -5832,8 +5418,7 @@ export const MessageOptions: MessageFns<MessageOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): MessageOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -5898,9 +5483,7 @@ export const MessageOptions: MessageFns<MessageOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -5920,55 +5503,39 @@ export const MessageOptions: MessageFns<MessageOptions> = {
       messageSetWireFormat: isSet(object.messageSetWireFormat)
         ? globalThis.Boolean(object.messageSetWireFormat)
         : isSet(object.message_set_wire_format)
-          ? globalThis.Boolean(object.message_set_wire_format)
-          : false,
+        ? globalThis.Boolean(object.message_set_wire_format)
+        : false,
       noStandardDescriptorAccessor: isSet(object.noStandardDescriptorAccessor)
         ? globalThis.Boolean(object.noStandardDescriptorAccessor)
         : isSet(object.no_standard_descriptor_accessor)
-          ? globalThis.Boolean(object.no_standard_descriptor_accessor)
-          : false,
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
+        ? globalThis.Boolean(object.no_standard_descriptor_accessor)
         : false,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
       mapEntry: isSet(object.mapEntry)
         ? globalThis.Boolean(object.mapEntry)
         : isSet(object.map_entry)
-          ? globalThis.Boolean(object.map_entry)
-          : false,
-      deprecatedLegacyJsonFieldConflicts: isSet(
-        object.deprecatedLegacyJsonFieldConflicts,
-      )
+        ? globalThis.Boolean(object.map_entry)
+        : false,
+      deprecatedLegacyJsonFieldConflicts: isSet(object.deprecatedLegacyJsonFieldConflicts)
         ? globalThis.Boolean(object.deprecatedLegacyJsonFieldConflicts)
         : isSet(object.deprecated_legacy_json_field_conflicts)
-          ? globalThis.Boolean(object.deprecated_legacy_json_field_conflicts)
-          : false,
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+        ? globalThis.Boolean(object.deprecated_legacy_json_field_conflicts)
+        : false,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
   toJSON(message: MessageOptions): unknown {
     const obj: any = {};
-    if (
-      message.messageSetWireFormat !== undefined &&
-      message.messageSetWireFormat !== false
-    ) {
+    if (message.messageSetWireFormat !== undefined && message.messageSetWireFormat !== false) {
       obj.messageSetWireFormat = message.messageSetWireFormat;
     }
-    if (
-      message.noStandardDescriptorAccessor !== undefined &&
-      message.noStandardDescriptorAccessor !== false
-    ) {
+    if (message.noStandardDescriptorAccessor !== undefined && message.noStandardDescriptorAccessor !== false) {
       obj.noStandardDescriptorAccessor = message.noStandardDescriptorAccessor;
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
@@ -5978,47 +5545,33 @@ export const MessageOptions: MessageFns<MessageOptions> = {
       obj.mapEntry = message.mapEntry;
     }
     if (
-      message.deprecatedLegacyJsonFieldConflicts !== undefined &&
-      message.deprecatedLegacyJsonFieldConflicts !== false
+      message.deprecatedLegacyJsonFieldConflicts !== undefined && message.deprecatedLegacyJsonFieldConflicts !== false
     ) {
-      obj.deprecatedLegacyJsonFieldConflicts =
-        message.deprecatedLegacyJsonFieldConflicts;
+      obj.deprecatedLegacyJsonFieldConflicts = message.deprecatedLegacyJsonFieldConflicts;
     }
     if (message.features !== undefined) {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<MessageOptions>, I>>(
-    base?: I,
-  ): MessageOptions {
+  create<I extends Exact<DeepPartial<MessageOptions>, I>>(base?: I): MessageOptions {
     return MessageOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<MessageOptions>, I>>(
-    object: I,
-  ): MessageOptions {
+  fromPartial<I extends Exact<DeepPartial<MessageOptions>, I>>(object: I): MessageOptions {
     const message = createBaseMessageOptions();
     message.messageSetWireFormat = object.messageSetWireFormat ?? false;
-    message.noStandardDescriptorAccessor =
-      object.noStandardDescriptorAccessor ?? false;
+    message.noStandardDescriptorAccessor = object.noStandardDescriptorAccessor ?? false;
     message.deprecated = object.deprecated ?? false;
     message.mapEntry = object.mapEntry ?? false;
-    message.deprecatedLegacyJsonFieldConflicts =
-      object.deprecatedLegacyJsonFieldConflicts ?? false;
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.deprecatedLegacyJsonFieldConflicts = object.deprecatedLegacyJsonFieldConflicts ?? false;
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -6043,32 +5596,20 @@ function createBaseFieldOptions(): FieldOptions {
 }
 
 export const FieldOptions: MessageFns<FieldOptions> = {
-  encode(
-    message: FieldOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (
-      message.ctype !== undefined &&
-      message.ctype !== FieldOptions_CType.STRING
-    ) {
+  encode(message: FieldOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ctype !== undefined && message.ctype !== FieldOptions_CType.STRING) {
       writer.uint32(8).int32(fieldOptions_CTypeToNumber(message.ctype));
     }
     if (message.packed !== undefined && message.packed !== false) {
       writer.uint32(16).bool(message.packed);
     }
-    if (
-      message.jstype !== undefined &&
-      message.jstype !== FieldOptions_JSType.JS_NORMAL
-    ) {
+    if (message.jstype !== undefined && message.jstype !== FieldOptions_JSType.JS_NORMAL) {
       writer.uint32(48).int32(fieldOptions_JSTypeToNumber(message.jstype));
     }
     if (message.lazy !== undefined && message.lazy !== false) {
       writer.uint32(40).bool(message.lazy);
     }
-    if (
-      message.unverifiedLazy !== undefined &&
-      message.unverifiedLazy !== false
-    ) {
+    if (message.unverifiedLazy !== undefined && message.unverifiedLazy !== false) {
       writer.uint32(120).bool(message.unverifiedLazy);
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
@@ -6080,13 +5621,8 @@ export const FieldOptions: MessageFns<FieldOptions> = {
     if (message.debugRedact !== undefined && message.debugRedact !== false) {
       writer.uint32(128).bool(message.debugRedact);
     }
-    if (
-      message.retention !== undefined &&
-      message.retention !== FieldOptions_OptionRetention.RETENTION_UNKNOWN
-    ) {
-      writer
-        .uint32(136)
-        .int32(fieldOptions_OptionRetentionToNumber(message.retention));
+    if (message.retention !== undefined && message.retention !== FieldOptions_OptionRetention.RETENTION_UNKNOWN) {
+      writer.uint32(136).int32(fieldOptions_OptionRetentionToNumber(message.retention));
     }
     for (const v of message.targets) {
       writer.uint32(152).int32(fieldOptions_OptionTargetTypeToNumber(v!));
@@ -6098,10 +5634,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
       FeatureSet.encode(message.features, writer.uint32(170).fork()).join();
     }
     if (message.featureSupport !== undefined) {
-      FieldOptions_FeatureSupport.encode(
-        message.featureSupport,
-        writer.uint32(178).fork(),
-      ).join();
+      FieldOptions_FeatureSupport.encode(message.featureSupport, writer.uint32(178).fork()).join();
     }
     for (const v of message.uninterpretedOption) {
       UninterpretedOption.encode(v!, writer.uint32(7994).fork()).join();
@@ -6110,8 +5643,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): FieldOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -6192,16 +5724,12 @@ export const FieldOptions: MessageFns<FieldOptions> = {
               break;
             }
 
-            message.retention = fieldOptions_OptionRetentionFromJSON(
-              reader.int32(),
-            );
+            message.retention = fieldOptions_OptionRetentionFromJSON(reader.int32());
             continue;
           }
           case 19: {
             if (tag === 152) {
-              message.targets.push(
-                fieldOptions_OptionTargetTypeFromJSON(reader.int32()),
-              );
+              message.targets.push(fieldOptions_OptionTargetTypeFromJSON(reader.int32()));
 
               continue;
             }
@@ -6209,9 +5737,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
             if (tag === 154) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.targets.push(
-                  fieldOptions_OptionTargetTypeFromJSON(reader.int32()),
-                );
+                message.targets.push(fieldOptions_OptionTargetTypeFromJSON(reader.int32()));
               }
 
               continue;
@@ -6224,9 +5750,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
               break;
             }
 
-            message.editionDefaults.push(
-              FieldOptions_EditionDefault.decode(reader, reader.uint32()),
-            );
+            message.editionDefaults.push(FieldOptions_EditionDefault.decode(reader, reader.uint32()));
             continue;
           }
           case 21: {
@@ -6242,10 +5766,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
               break;
             }
 
-            message.featureSupport = FieldOptions_FeatureSupport.decode(
-              reader,
-              reader.uint32(),
-            );
+            message.featureSupport = FieldOptions_FeatureSupport.decode(reader, reader.uint32());
             continue;
           }
           case 999: {
@@ -6253,9 +5774,7 @@ export const FieldOptions: MessageFns<FieldOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -6272,89 +5791,62 @@ export const FieldOptions: MessageFns<FieldOptions> = {
 
   fromJSON(object: any): FieldOptions {
     return {
-      ctype: isSet(object.ctype)
-        ? fieldOptions_CTypeFromJSON(object.ctype)
-        : FieldOptions_CType.STRING,
+      ctype: isSet(object.ctype) ? fieldOptions_CTypeFromJSON(object.ctype) : FieldOptions_CType.STRING,
       packed: isSet(object.packed) ? globalThis.Boolean(object.packed) : false,
-      jstype: isSet(object.jstype)
-        ? fieldOptions_JSTypeFromJSON(object.jstype)
-        : FieldOptions_JSType.JS_NORMAL,
+      jstype: isSet(object.jstype) ? fieldOptions_JSTypeFromJSON(object.jstype) : FieldOptions_JSType.JS_NORMAL,
       lazy: isSet(object.lazy) ? globalThis.Boolean(object.lazy) : false,
       unverifiedLazy: isSet(object.unverifiedLazy)
         ? globalThis.Boolean(object.unverifiedLazy)
         : isSet(object.unverified_lazy)
-          ? globalThis.Boolean(object.unverified_lazy)
-          : false,
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
+        ? globalThis.Boolean(object.unverified_lazy)
         : false,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
       weak: isSet(object.weak) ? globalThis.Boolean(object.weak) : false,
       debugRedact: isSet(object.debugRedact)
         ? globalThis.Boolean(object.debugRedact)
         : isSet(object.debug_redact)
-          ? globalThis.Boolean(object.debug_redact)
-          : false,
+        ? globalThis.Boolean(object.debug_redact)
+        : false,
       retention: isSet(object.retention)
         ? fieldOptions_OptionRetentionFromJSON(object.retention)
         : FieldOptions_OptionRetention.RETENTION_UNKNOWN,
       targets: globalThis.Array.isArray(object?.targets)
-        ? object.targets.map((e: any) =>
-            fieldOptions_OptionTargetTypeFromJSON(e),
-          )
+        ? object.targets.map((e: any) => fieldOptions_OptionTargetTypeFromJSON(e))
         : [],
       editionDefaults: globalThis.Array.isArray(object?.editionDefaults)
-        ? object.editionDefaults.map((e: any) =>
-            FieldOptions_EditionDefault.fromJSON(e),
-          )
+        ? object.editionDefaults.map((e: any) => FieldOptions_EditionDefault.fromJSON(e))
         : globalThis.Array.isArray(object?.edition_defaults)
-          ? object.edition_defaults.map((e: any) =>
-              FieldOptions_EditionDefault.fromJSON(e),
-            )
-          : [],
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+        ? object.edition_defaults.map((e: any) => FieldOptions_EditionDefault.fromJSON(e))
+        : [],
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       featureSupport: isSet(object.featureSupport)
         ? FieldOptions_FeatureSupport.fromJSON(object.featureSupport)
         : isSet(object.feature_support)
-          ? FieldOptions_FeatureSupport.fromJSON(object.feature_support)
-          : undefined,
+        ? FieldOptions_FeatureSupport.fromJSON(object.feature_support)
+        : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
   toJSON(message: FieldOptions): unknown {
     const obj: any = {};
-    if (
-      message.ctype !== undefined &&
-      message.ctype !== FieldOptions_CType.STRING
-    ) {
+    if (message.ctype !== undefined && message.ctype !== FieldOptions_CType.STRING) {
       obj.ctype = fieldOptions_CTypeToJSON(message.ctype);
     }
     if (message.packed !== undefined && message.packed !== false) {
       obj.packed = message.packed;
     }
-    if (
-      message.jstype !== undefined &&
-      message.jstype !== FieldOptions_JSType.JS_NORMAL
-    ) {
+    if (message.jstype !== undefined && message.jstype !== FieldOptions_JSType.JS_NORMAL) {
       obj.jstype = fieldOptions_JSTypeToJSON(message.jstype);
     }
     if (message.lazy !== undefined && message.lazy !== false) {
       obj.lazy = message.lazy;
     }
-    if (
-      message.unverifiedLazy !== undefined &&
-      message.unverifiedLazy !== false
-    ) {
+    if (message.unverifiedLazy !== undefined && message.unverifiedLazy !== false) {
       obj.unverifiedLazy = message.unverifiedLazy;
     }
     if (message.deprecated !== undefined && message.deprecated !== false) {
@@ -6366,46 +5858,31 @@ export const FieldOptions: MessageFns<FieldOptions> = {
     if (message.debugRedact !== undefined && message.debugRedact !== false) {
       obj.debugRedact = message.debugRedact;
     }
-    if (
-      message.retention !== undefined &&
-      message.retention !== FieldOptions_OptionRetention.RETENTION_UNKNOWN
-    ) {
+    if (message.retention !== undefined && message.retention !== FieldOptions_OptionRetention.RETENTION_UNKNOWN) {
       obj.retention = fieldOptions_OptionRetentionToJSON(message.retention);
     }
     if (message.targets?.length) {
-      obj.targets = message.targets.map((e) =>
-        fieldOptions_OptionTargetTypeToJSON(e),
-      );
+      obj.targets = message.targets.map((e) => fieldOptions_OptionTargetTypeToJSON(e));
     }
     if (message.editionDefaults?.length) {
-      obj.editionDefaults = message.editionDefaults.map((e) =>
-        FieldOptions_EditionDefault.toJSON(e),
-      );
+      obj.editionDefaults = message.editionDefaults.map((e) => FieldOptions_EditionDefault.toJSON(e));
     }
     if (message.features !== undefined) {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.featureSupport !== undefined) {
-      obj.featureSupport = FieldOptions_FeatureSupport.toJSON(
-        message.featureSupport,
-      );
+      obj.featureSupport = FieldOptions_FeatureSupport.toJSON(message.featureSupport);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FieldOptions>, I>>(
-    base?: I,
-  ): FieldOptions {
+  create<I extends Exact<DeepPartial<FieldOptions>, I>>(base?: I): FieldOptions {
     return FieldOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FieldOptions>, I>>(
-    object: I,
-  ): FieldOptions {
+  fromPartial<I extends Exact<DeepPartial<FieldOptions>, I>>(object: I): FieldOptions {
     const message = createBaseFieldOptions();
     message.ctype = object.ctype ?? FieldOptions_CType.STRING;
     message.packed = object.packed ?? false;
@@ -6415,25 +5892,16 @@ export const FieldOptions: MessageFns<FieldOptions> = {
     message.deprecated = object.deprecated ?? false;
     message.weak = object.weak ?? false;
     message.debugRedact = object.debugRedact ?? false;
-    message.retention =
-      object.retention ?? FieldOptions_OptionRetention.RETENTION_UNKNOWN;
+    message.retention = object.retention ?? FieldOptions_OptionRetention.RETENTION_UNKNOWN;
     message.targets = object.targets?.map((e) => e) || [];
-    message.editionDefaults =
-      object.editionDefaults?.map((e) =>
-        FieldOptions_EditionDefault.fromPartial(e),
-      ) || [];
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.featureSupport =
-      object.featureSupport !== undefined && object.featureSupport !== null
-        ? FieldOptions_FeatureSupport.fromPartial(object.featureSupport)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.editionDefaults = object.editionDefaults?.map((e) => FieldOptions_EditionDefault.fromPartial(e)) || [];
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.featureSupport = (object.featureSupport !== undefined && object.featureSupport !== null)
+      ? FieldOptions_FeatureSupport.fromPartial(object.featureSupport)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -6442,106 +5910,86 @@ function createBaseFieldOptions_EditionDefault(): FieldOptions_EditionDefault {
   return { edition: Edition.EDITION_UNKNOWN, value: "" };
 }
 
-export const FieldOptions_EditionDefault: MessageFns<FieldOptions_EditionDefault> =
-  {
-    encode(
-      message: FieldOptions_EditionDefault,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (
-        message.edition !== undefined &&
-        message.edition !== Edition.EDITION_UNKNOWN
-      ) {
-        writer.uint32(24).int32(editionToNumber(message.edition));
-      }
-      if (message.value !== undefined && message.value !== "") {
-        writer.uint32(18).string(message.value);
-      }
-      return writer;
-    },
+export const FieldOptions_EditionDefault: MessageFns<FieldOptions_EditionDefault> = {
+  encode(message: FieldOptions_EditionDefault, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
+      writer.uint32(24).int32(editionToNumber(message.edition));
+    }
+    if (message.value !== undefined && message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): FieldOptions_EditionDefault {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseFieldOptions_EditionDefault();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 3: {
-              if (tag !== 24) {
-                break;
-              }
-
-              message.edition = editionFromJSON(reader.int32());
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.value = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): FieldOptions_EditionDefault {
-      return {
-        edition: isSet(object.edition)
-          ? editionFromJSON(object.edition)
-          : Edition.EDITION_UNKNOWN,
-        value: isSet(object.value) ? globalThis.String(object.value) : "",
-      };
-    },
-
-    toJSON(message: FieldOptions_EditionDefault): unknown {
-      const obj: any = {};
-      if (
-        message.edition !== undefined &&
-        message.edition !== Edition.EDITION_UNKNOWN
-      ) {
-        obj.edition = editionToJSON(message.edition);
-      }
-      if (message.value !== undefined && message.value !== "") {
-        obj.value = message.value;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<FieldOptions_EditionDefault>, I>>(
-      base?: I,
-    ): FieldOptions_EditionDefault {
-      return FieldOptions_EditionDefault.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<FieldOptions_EditionDefault>, I>>(
-      object: I,
-    ): FieldOptions_EditionDefault {
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldOptions_EditionDefault {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseFieldOptions_EditionDefault();
-      message.edition = object.edition ?? Edition.EDITION_UNKNOWN;
-      message.value = object.value ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.edition = editionFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FieldOptions_EditionDefault {
+    return {
+      edition: isSet(object.edition) ? editionFromJSON(object.edition) : Edition.EDITION_UNKNOWN,
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: FieldOptions_EditionDefault): unknown {
+    const obj: any = {};
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
+      obj.edition = editionToJSON(message.edition);
+    }
+    if (message.value !== undefined && message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FieldOptions_EditionDefault>, I>>(base?: I): FieldOptions_EditionDefault {
+    return FieldOptions_EditionDefault.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FieldOptions_EditionDefault>, I>>(object: I): FieldOptions_EditionDefault {
+    const message = createBaseFieldOptions_EditionDefault();
+    message.edition = object.edition ?? Edition.EDITION_UNKNOWN;
+    message.value = object.value ?? "";
+    return message;
+  },
+};
 
 function createBaseFieldOptions_FeatureSupport(): FieldOptions_FeatureSupport {
   return {
@@ -6553,202 +6001,161 @@ function createBaseFieldOptions_FeatureSupport(): FieldOptions_FeatureSupport {
   };
 }
 
-export const FieldOptions_FeatureSupport: MessageFns<FieldOptions_FeatureSupport> =
-  {
-    encode(
-      message: FieldOptions_FeatureSupport,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (
-        message.editionIntroduced !== undefined &&
-        message.editionIntroduced !== Edition.EDITION_UNKNOWN
-      ) {
-        writer.uint32(8).int32(editionToNumber(message.editionIntroduced));
-      }
-      if (
-        message.editionDeprecated !== undefined &&
-        message.editionDeprecated !== Edition.EDITION_UNKNOWN
-      ) {
-        writer.uint32(16).int32(editionToNumber(message.editionDeprecated));
-      }
-      if (
-        message.deprecationWarning !== undefined &&
-        message.deprecationWarning !== ""
-      ) {
-        writer.uint32(26).string(message.deprecationWarning);
-      }
-      if (
-        message.editionRemoved !== undefined &&
-        message.editionRemoved !== Edition.EDITION_UNKNOWN
-      ) {
-        writer.uint32(32).int32(editionToNumber(message.editionRemoved));
-      }
-      if (message.removalError !== undefined && message.removalError !== "") {
-        writer.uint32(42).string(message.removalError);
-      }
-      return writer;
-    },
+export const FieldOptions_FeatureSupport: MessageFns<FieldOptions_FeatureSupport> = {
+  encode(message: FieldOptions_FeatureSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.editionIntroduced !== undefined && message.editionIntroduced !== Edition.EDITION_UNKNOWN) {
+      writer.uint32(8).int32(editionToNumber(message.editionIntroduced));
+    }
+    if (message.editionDeprecated !== undefined && message.editionDeprecated !== Edition.EDITION_UNKNOWN) {
+      writer.uint32(16).int32(editionToNumber(message.editionDeprecated));
+    }
+    if (message.deprecationWarning !== undefined && message.deprecationWarning !== "") {
+      writer.uint32(26).string(message.deprecationWarning);
+    }
+    if (message.editionRemoved !== undefined && message.editionRemoved !== Edition.EDITION_UNKNOWN) {
+      writer.uint32(32).int32(editionToNumber(message.editionRemoved));
+    }
+    if (message.removalError !== undefined && message.removalError !== "") {
+      writer.uint32(42).string(message.removalError);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): FieldOptions_FeatureSupport {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseFieldOptions_FeatureSupport();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.editionIntroduced = editionFromJSON(reader.int32());
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.editionDeprecated = editionFromJSON(reader.int32());
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.deprecationWarning = reader.string();
-              continue;
-            }
-            case 4: {
-              if (tag !== 32) {
-                break;
-              }
-
-              message.editionRemoved = editionFromJSON(reader.int32());
-              continue;
-            }
-            case 5: {
-              if (tag !== 42) {
-                break;
-              }
-
-              message.removalError = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): FieldOptions_FeatureSupport {
-      return {
-        editionIntroduced: isSet(object.editionIntroduced)
-          ? editionFromJSON(object.editionIntroduced)
-          : isSet(object.edition_introduced)
-            ? editionFromJSON(object.edition_introduced)
-            : Edition.EDITION_UNKNOWN,
-        editionDeprecated: isSet(object.editionDeprecated)
-          ? editionFromJSON(object.editionDeprecated)
-          : isSet(object.edition_deprecated)
-            ? editionFromJSON(object.edition_deprecated)
-            : Edition.EDITION_UNKNOWN,
-        deprecationWarning: isSet(object.deprecationWarning)
-          ? globalThis.String(object.deprecationWarning)
-          : isSet(object.deprecation_warning)
-            ? globalThis.String(object.deprecation_warning)
-            : "",
-        editionRemoved: isSet(object.editionRemoved)
-          ? editionFromJSON(object.editionRemoved)
-          : isSet(object.edition_removed)
-            ? editionFromJSON(object.edition_removed)
-            : Edition.EDITION_UNKNOWN,
-        removalError: isSet(object.removalError)
-          ? globalThis.String(object.removalError)
-          : isSet(object.removal_error)
-            ? globalThis.String(object.removal_error)
-            : "",
-      };
-    },
-
-    toJSON(message: FieldOptions_FeatureSupport): unknown {
-      const obj: any = {};
-      if (
-        message.editionIntroduced !== undefined &&
-        message.editionIntroduced !== Edition.EDITION_UNKNOWN
-      ) {
-        obj.editionIntroduced = editionToJSON(message.editionIntroduced);
-      }
-      if (
-        message.editionDeprecated !== undefined &&
-        message.editionDeprecated !== Edition.EDITION_UNKNOWN
-      ) {
-        obj.editionDeprecated = editionToJSON(message.editionDeprecated);
-      }
-      if (
-        message.deprecationWarning !== undefined &&
-        message.deprecationWarning !== ""
-      ) {
-        obj.deprecationWarning = message.deprecationWarning;
-      }
-      if (
-        message.editionRemoved !== undefined &&
-        message.editionRemoved !== Edition.EDITION_UNKNOWN
-      ) {
-        obj.editionRemoved = editionToJSON(message.editionRemoved);
-      }
-      if (message.removalError !== undefined && message.removalError !== "") {
-        obj.removalError = message.removalError;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<FieldOptions_FeatureSupport>, I>>(
-      base?: I,
-    ): FieldOptions_FeatureSupport {
-      return FieldOptions_FeatureSupport.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<FieldOptions_FeatureSupport>, I>>(
-      object: I,
-    ): FieldOptions_FeatureSupport {
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldOptions_FeatureSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseFieldOptions_FeatureSupport();
-      message.editionIntroduced =
-        object.editionIntroduced ?? Edition.EDITION_UNKNOWN;
-      message.editionDeprecated =
-        object.editionDeprecated ?? Edition.EDITION_UNKNOWN;
-      message.deprecationWarning = object.deprecationWarning ?? "";
-      message.editionRemoved = object.editionRemoved ?? Edition.EDITION_UNKNOWN;
-      message.removalError = object.removalError ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.editionIntroduced = editionFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.editionDeprecated = editionFromJSON(reader.int32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deprecationWarning = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.editionRemoved = editionFromJSON(reader.int32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.removalError = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FieldOptions_FeatureSupport {
+    return {
+      editionIntroduced: isSet(object.editionIntroduced)
+        ? editionFromJSON(object.editionIntroduced)
+        : isSet(object.edition_introduced)
+        ? editionFromJSON(object.edition_introduced)
+        : Edition.EDITION_UNKNOWN,
+      editionDeprecated: isSet(object.editionDeprecated)
+        ? editionFromJSON(object.editionDeprecated)
+        : isSet(object.edition_deprecated)
+        ? editionFromJSON(object.edition_deprecated)
+        : Edition.EDITION_UNKNOWN,
+      deprecationWarning: isSet(object.deprecationWarning)
+        ? globalThis.String(object.deprecationWarning)
+        : isSet(object.deprecation_warning)
+        ? globalThis.String(object.deprecation_warning)
+        : "",
+      editionRemoved: isSet(object.editionRemoved)
+        ? editionFromJSON(object.editionRemoved)
+        : isSet(object.edition_removed)
+        ? editionFromJSON(object.edition_removed)
+        : Edition.EDITION_UNKNOWN,
+      removalError: isSet(object.removalError)
+        ? globalThis.String(object.removalError)
+        : isSet(object.removal_error)
+        ? globalThis.String(object.removal_error)
+        : "",
+    };
+  },
+
+  toJSON(message: FieldOptions_FeatureSupport): unknown {
+    const obj: any = {};
+    if (message.editionIntroduced !== undefined && message.editionIntroduced !== Edition.EDITION_UNKNOWN) {
+      obj.editionIntroduced = editionToJSON(message.editionIntroduced);
+    }
+    if (message.editionDeprecated !== undefined && message.editionDeprecated !== Edition.EDITION_UNKNOWN) {
+      obj.editionDeprecated = editionToJSON(message.editionDeprecated);
+    }
+    if (message.deprecationWarning !== undefined && message.deprecationWarning !== "") {
+      obj.deprecationWarning = message.deprecationWarning;
+    }
+    if (message.editionRemoved !== undefined && message.editionRemoved !== Edition.EDITION_UNKNOWN) {
+      obj.editionRemoved = editionToJSON(message.editionRemoved);
+    }
+    if (message.removalError !== undefined && message.removalError !== "") {
+      obj.removalError = message.removalError;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FieldOptions_FeatureSupport>, I>>(base?: I): FieldOptions_FeatureSupport {
+    return FieldOptions_FeatureSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FieldOptions_FeatureSupport>, I>>(object: I): FieldOptions_FeatureSupport {
+    const message = createBaseFieldOptions_FeatureSupport();
+    message.editionIntroduced = object.editionIntroduced ?? Edition.EDITION_UNKNOWN;
+    message.editionDeprecated = object.editionDeprecated ?? Edition.EDITION_UNKNOWN;
+    message.deprecationWarning = object.deprecationWarning ?? "";
+    message.editionRemoved = object.editionRemoved ?? Edition.EDITION_UNKNOWN;
+    message.removalError = object.removalError ?? "";
+    return message;
+  },
+};
 
 function createBaseOneofOptions(): OneofOptions {
   return { features: undefined, uninterpretedOption: [] };
 }
 
 export const OneofOptions: MessageFns<OneofOptions> = {
-  encode(
-    message: OneofOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: OneofOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.features !== undefined) {
       FeatureSet.encode(message.features, writer.uint32(10).fork()).join();
     }
@@ -6759,8 +6166,7 @@ export const OneofOptions: MessageFns<OneofOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): OneofOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -6785,9 +6191,7 @@ export const OneofOptions: MessageFns<OneofOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -6804,18 +6208,12 @@ export const OneofOptions: MessageFns<OneofOptions> = {
 
   fromJSON(object: any): OneofOptions {
     return {
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -6825,30 +6223,20 @@ export const OneofOptions: MessageFns<OneofOptions> = {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OneofOptions>, I>>(
-    base?: I,
-  ): OneofOptions {
+  create<I extends Exact<DeepPartial<OneofOptions>, I>>(base?: I): OneofOptions {
     return OneofOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<OneofOptions>, I>>(
-    object: I,
-  ): OneofOptions {
+  fromPartial<I extends Exact<DeepPartial<OneofOptions>, I>>(object: I): OneofOptions {
     const message = createBaseOneofOptions();
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -6864,10 +6252,7 @@ function createBaseEnumOptions(): EnumOptions {
 }
 
 export const EnumOptions: MessageFns<EnumOptions> = {
-  encode(
-    message: EnumOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EnumOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.allowAlias !== undefined && message.allowAlias !== false) {
       writer.uint32(16).bool(message.allowAlias);
     }
@@ -6875,8 +6260,7 @@ export const EnumOptions: MessageFns<EnumOptions> = {
       writer.uint32(24).bool(message.deprecated);
     }
     if (
-      message.deprecatedLegacyJsonFieldConflicts !== undefined &&
-      message.deprecatedLegacyJsonFieldConflicts !== false
+      message.deprecatedLegacyJsonFieldConflicts !== undefined && message.deprecatedLegacyJsonFieldConflicts !== false
     ) {
       writer.uint32(48).bool(message.deprecatedLegacyJsonFieldConflicts);
     }
@@ -6890,8 +6274,7 @@ export const EnumOptions: MessageFns<EnumOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): EnumOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -6940,9 +6323,7 @@ export const EnumOptions: MessageFns<EnumOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -6962,30 +6343,20 @@ export const EnumOptions: MessageFns<EnumOptions> = {
       allowAlias: isSet(object.allowAlias)
         ? globalThis.Boolean(object.allowAlias)
         : isSet(object.allow_alias)
-          ? globalThis.Boolean(object.allow_alias)
-          : false,
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
+        ? globalThis.Boolean(object.allow_alias)
         : false,
-      deprecatedLegacyJsonFieldConflicts: isSet(
-        object.deprecatedLegacyJsonFieldConflicts,
-      )
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
+      deprecatedLegacyJsonFieldConflicts: isSet(object.deprecatedLegacyJsonFieldConflicts)
         ? globalThis.Boolean(object.deprecatedLegacyJsonFieldConflicts)
         : isSet(object.deprecated_legacy_json_field_conflicts)
-          ? globalThis.Boolean(object.deprecated_legacy_json_field_conflicts)
-          : false,
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+        ? globalThis.Boolean(object.deprecated_legacy_json_field_conflicts)
+        : false,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -6998,19 +6369,15 @@ export const EnumOptions: MessageFns<EnumOptions> = {
       obj.deprecated = message.deprecated;
     }
     if (
-      message.deprecatedLegacyJsonFieldConflicts !== undefined &&
-      message.deprecatedLegacyJsonFieldConflicts !== false
+      message.deprecatedLegacyJsonFieldConflicts !== undefined && message.deprecatedLegacyJsonFieldConflicts !== false
     ) {
-      obj.deprecatedLegacyJsonFieldConflicts =
-        message.deprecatedLegacyJsonFieldConflicts;
+      obj.deprecatedLegacyJsonFieldConflicts = message.deprecatedLegacyJsonFieldConflicts;
     }
     if (message.features !== undefined) {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
@@ -7018,22 +6385,15 @@ export const EnumOptions: MessageFns<EnumOptions> = {
   create<I extends Exact<DeepPartial<EnumOptions>, I>>(base?: I): EnumOptions {
     return EnumOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<EnumOptions>, I>>(
-    object: I,
-  ): EnumOptions {
+  fromPartial<I extends Exact<DeepPartial<EnumOptions>, I>>(object: I): EnumOptions {
     const message = createBaseEnumOptions();
     message.allowAlias = object.allowAlias ?? false;
     message.deprecated = object.deprecated ?? false;
-    message.deprecatedLegacyJsonFieldConflicts =
-      object.deprecatedLegacyJsonFieldConflicts ?? false;
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.deprecatedLegacyJsonFieldConflicts = object.deprecatedLegacyJsonFieldConflicts ?? false;
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7049,10 +6409,7 @@ function createBaseEnumValueOptions(): EnumValueOptions {
 }
 
 export const EnumValueOptions: MessageFns<EnumValueOptions> = {
-  encode(
-    message: EnumValueOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EnumValueOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.deprecated !== undefined && message.deprecated !== false) {
       writer.uint32(8).bool(message.deprecated);
     }
@@ -7063,10 +6420,7 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
       writer.uint32(24).bool(message.debugRedact);
     }
     if (message.featureSupport !== undefined) {
-      FieldOptions_FeatureSupport.encode(
-        message.featureSupport,
-        writer.uint32(34).fork(),
-      ).join();
+      FieldOptions_FeatureSupport.encode(message.featureSupport, writer.uint32(34).fork()).join();
     }
     for (const v of message.uninterpretedOption) {
       UninterpretedOption.encode(v!, writer.uint32(7994).fork()).join();
@@ -7075,8 +6429,7 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): EnumValueOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -7117,10 +6470,7 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
               break;
             }
 
-            message.featureSupport = FieldOptions_FeatureSupport.decode(
-              reader,
-              reader.uint32(),
-            );
+            message.featureSupport = FieldOptions_FeatureSupport.decode(reader, reader.uint32());
             continue;
           }
           case 999: {
@@ -7128,9 +6478,7 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -7147,31 +6495,23 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
 
   fromJSON(object: any): EnumValueOptions {
     return {
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
-        : false,
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       debugRedact: isSet(object.debugRedact)
         ? globalThis.Boolean(object.debugRedact)
         : isSet(object.debug_redact)
-          ? globalThis.Boolean(object.debug_redact)
-          : false,
+        ? globalThis.Boolean(object.debug_redact)
+        : false,
       featureSupport: isSet(object.featureSupport)
         ? FieldOptions_FeatureSupport.fromJSON(object.featureSupport)
         : isSet(object.feature_support)
-          ? FieldOptions_FeatureSupport.fromJSON(object.feature_support)
-          : undefined,
+        ? FieldOptions_FeatureSupport.fromJSON(object.feature_support)
+        : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -7187,41 +6527,28 @@ export const EnumValueOptions: MessageFns<EnumValueOptions> = {
       obj.debugRedact = message.debugRedact;
     }
     if (message.featureSupport !== undefined) {
-      obj.featureSupport = FieldOptions_FeatureSupport.toJSON(
-        message.featureSupport,
-      );
+      obj.featureSupport = FieldOptions_FeatureSupport.toJSON(message.featureSupport);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EnumValueOptions>, I>>(
-    base?: I,
-  ): EnumValueOptions {
+  create<I extends Exact<DeepPartial<EnumValueOptions>, I>>(base?: I): EnumValueOptions {
     return EnumValueOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<EnumValueOptions>, I>>(
-    object: I,
-  ): EnumValueOptions {
+  fromPartial<I extends Exact<DeepPartial<EnumValueOptions>, I>>(object: I): EnumValueOptions {
     const message = createBaseEnumValueOptions();
     message.deprecated = object.deprecated ?? false;
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
     message.debugRedact = object.debugRedact ?? false;
-    message.featureSupport =
-      object.featureSupport !== undefined && object.featureSupport !== null
-        ? FieldOptions_FeatureSupport.fromPartial(object.featureSupport)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.featureSupport = (object.featureSupport !== undefined && object.featureSupport !== null)
+      ? FieldOptions_FeatureSupport.fromPartial(object.featureSupport)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7231,10 +6558,7 @@ function createBaseServiceOptions(): ServiceOptions {
 }
 
 export const ServiceOptions: MessageFns<ServiceOptions> = {
-  encode(
-    message: ServiceOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ServiceOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.features !== undefined) {
       FeatureSet.encode(message.features, writer.uint32(274).fork()).join();
     }
@@ -7248,8 +6572,7 @@ export const ServiceOptions: MessageFns<ServiceOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ServiceOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -7282,9 +6605,7 @@ export const ServiceOptions: MessageFns<ServiceOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -7301,21 +6622,13 @@ export const ServiceOptions: MessageFns<ServiceOptions> = {
 
   fromJSON(object: any): ServiceOptions {
     return {
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
-        : false,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -7328,31 +6641,21 @@ export const ServiceOptions: MessageFns<ServiceOptions> = {
       obj.deprecated = message.deprecated;
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServiceOptions>, I>>(
-    base?: I,
-  ): ServiceOptions {
+  create<I extends Exact<DeepPartial<ServiceOptions>, I>>(base?: I): ServiceOptions {
     return ServiceOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ServiceOptions>, I>>(
-    object: I,
-  ): ServiceOptions {
+  fromPartial<I extends Exact<DeepPartial<ServiceOptions>, I>>(object: I): ServiceOptions {
     const message = createBaseServiceOptions();
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
     message.deprecated = object.deprecated ?? false;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7367,23 +6670,15 @@ function createBaseMethodOptions(): MethodOptions {
 }
 
 export const MethodOptions: MessageFns<MethodOptions> = {
-  encode(
-    message: MethodOptions,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: MethodOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.deprecated !== undefined && message.deprecated !== false) {
       writer.uint32(264).bool(message.deprecated);
     }
     if (
       message.idempotencyLevel !== undefined &&
-      message.idempotencyLevel !==
-        MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN
+      message.idempotencyLevel !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN
     ) {
-      writer
-        .uint32(272)
-        .int32(
-          methodOptions_IdempotencyLevelToNumber(message.idempotencyLevel),
-        );
+      writer.uint32(272).int32(methodOptions_IdempotencyLevelToNumber(message.idempotencyLevel));
     }
     if (message.features !== undefined) {
       FeatureSet.encode(message.features, writer.uint32(282).fork()).join();
@@ -7395,8 +6690,7 @@ export const MethodOptions: MessageFns<MethodOptions> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): MethodOptions {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -7421,9 +6715,7 @@ export const MethodOptions: MessageFns<MethodOptions> = {
               break;
             }
 
-            message.idempotencyLevel = methodOptions_IdempotencyLevelFromJSON(
-              reader.int32(),
-            );
+            message.idempotencyLevel = methodOptions_IdempotencyLevelFromJSON(reader.int32());
             continue;
           }
           case 35: {
@@ -7439,9 +6731,7 @@ export const MethodOptions: MessageFns<MethodOptions> = {
               break;
             }
 
-            message.uninterpretedOption.push(
-              UninterpretedOption.decode(reader, reader.uint32()),
-            );
+            message.uninterpretedOption.push(UninterpretedOption.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -7458,26 +6748,18 @@ export const MethodOptions: MessageFns<MethodOptions> = {
 
   fromJSON(object: any): MethodOptions {
     return {
-      deprecated: isSet(object.deprecated)
-        ? globalThis.Boolean(object.deprecated)
-        : false,
+      deprecated: isSet(object.deprecated) ? globalThis.Boolean(object.deprecated) : false,
       idempotencyLevel: isSet(object.idempotencyLevel)
         ? methodOptions_IdempotencyLevelFromJSON(object.idempotencyLevel)
         : isSet(object.idempotency_level)
-          ? methodOptions_IdempotencyLevelFromJSON(object.idempotency_level)
-          : MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
-      features: isSet(object.features)
-        ? FeatureSet.fromJSON(object.features)
-        : undefined,
+        ? methodOptions_IdempotencyLevelFromJSON(object.idempotency_level)
+        : MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
+      features: isSet(object.features) ? FeatureSet.fromJSON(object.features) : undefined,
       uninterpretedOption: globalThis.Array.isArray(object?.uninterpretedOption)
-        ? object.uninterpretedOption.map((e: any) =>
-            UninterpretedOption.fromJSON(e),
-          )
+        ? object.uninterpretedOption.map((e: any) => UninterpretedOption.fromJSON(e))
         : globalThis.Array.isArray(object?.uninterpreted_option)
-          ? object.uninterpreted_option.map((e: any) =>
-              UninterpretedOption.fromJSON(e),
-            )
-          : [],
+        ? object.uninterpreted_option.map((e: any) => UninterpretedOption.fromJSON(e))
+        : [],
     };
   },
 
@@ -7488,45 +6770,30 @@ export const MethodOptions: MessageFns<MethodOptions> = {
     }
     if (
       message.idempotencyLevel !== undefined &&
-      message.idempotencyLevel !==
-        MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN
+      message.idempotencyLevel !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN
     ) {
-      obj.idempotencyLevel = methodOptions_IdempotencyLevelToJSON(
-        message.idempotencyLevel,
-      );
+      obj.idempotencyLevel = methodOptions_IdempotencyLevelToJSON(message.idempotencyLevel);
     }
     if (message.features !== undefined) {
       obj.features = FeatureSet.toJSON(message.features);
     }
     if (message.uninterpretedOption?.length) {
-      obj.uninterpretedOption = message.uninterpretedOption.map((e) =>
-        UninterpretedOption.toJSON(e),
-      );
+      obj.uninterpretedOption = message.uninterpretedOption.map((e) => UninterpretedOption.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<MethodOptions>, I>>(
-    base?: I,
-  ): MethodOptions {
+  create<I extends Exact<DeepPartial<MethodOptions>, I>>(base?: I): MethodOptions {
     return MethodOptions.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<MethodOptions>, I>>(
-    object: I,
-  ): MethodOptions {
+  fromPartial<I extends Exact<DeepPartial<MethodOptions>, I>>(object: I): MethodOptions {
     const message = createBaseMethodOptions();
     message.deprecated = object.deprecated ?? false;
-    message.idempotencyLevel =
-      object.idempotencyLevel ??
-      MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
-    message.features =
-      object.features !== undefined && object.features !== null
-        ? FeatureSet.fromPartial(object.features)
-        : undefined;
-    message.uninterpretedOption =
-      object.uninterpretedOption?.map((e) =>
-        UninterpretedOption.fromPartial(e),
-      ) || [];
+    message.idempotencyLevel = object.idempotencyLevel ?? MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
+    message.features = (object.features !== undefined && object.features !== null)
+      ? FeatureSet.fromPartial(object.features)
+      : undefined;
+    message.uninterpretedOption = object.uninterpretedOption?.map((e) => UninterpretedOption.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7544,29 +6811,17 @@ function createBaseUninterpretedOption(): UninterpretedOption {
 }
 
 export const UninterpretedOption: MessageFns<UninterpretedOption> = {
-  encode(
-    message: UninterpretedOption,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: UninterpretedOption, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.name) {
       UninterpretedOption_NamePart.encode(v!, writer.uint32(18).fork()).join();
     }
-    if (
-      message.identifierValue !== undefined &&
-      message.identifierValue !== ""
-    ) {
+    if (message.identifierValue !== undefined && message.identifierValue !== "") {
       writer.uint32(26).string(message.identifierValue);
     }
-    if (
-      message.positiveIntValue !== undefined &&
-      message.positiveIntValue !== "0"
-    ) {
+    if (message.positiveIntValue !== undefined && message.positiveIntValue !== "0") {
       writer.uint32(32).uint64(message.positiveIntValue);
     }
-    if (
-      message.negativeIntValue !== undefined &&
-      message.negativeIntValue !== "0"
-    ) {
+    if (message.negativeIntValue !== undefined && message.negativeIntValue !== "0") {
       writer.uint32(40).int64(message.negativeIntValue);
     }
     if (message.doubleValue !== undefined && message.doubleValue !== 0) {
@@ -7581,12 +6836,8 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): UninterpretedOption {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): UninterpretedOption {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -7603,9 +6854,7 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
               break;
             }
 
-            message.name.push(
-              UninterpretedOption_NamePart.decode(reader, reader.uint32()),
-            );
+            message.name.push(UninterpretedOption_NamePart.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -7676,59 +6925,48 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
       identifierValue: isSet(object.identifierValue)
         ? globalThis.String(object.identifierValue)
         : isSet(object.identifier_value)
-          ? globalThis.String(object.identifier_value)
-          : "",
+        ? globalThis.String(object.identifier_value)
+        : "",
       positiveIntValue: isSet(object.positiveIntValue)
         ? globalThis.String(object.positiveIntValue)
         : isSet(object.positive_int_value)
-          ? globalThis.String(object.positive_int_value)
-          : "0",
+        ? globalThis.String(object.positive_int_value)
+        : "0",
       negativeIntValue: isSet(object.negativeIntValue)
         ? globalThis.String(object.negativeIntValue)
         : isSet(object.negative_int_value)
-          ? globalThis.String(object.negative_int_value)
-          : "0",
+        ? globalThis.String(object.negative_int_value)
+        : "0",
       doubleValue: isSet(object.doubleValue)
         ? globalThis.Number(object.doubleValue)
         : isSet(object.double_value)
-          ? globalThis.Number(object.double_value)
-          : 0,
+        ? globalThis.Number(object.double_value)
+        : 0,
       stringValue: isSet(object.stringValue)
         ? Buffer.from(bytesFromBase64(object.stringValue))
         : isSet(object.string_value)
-          ? Buffer.from(bytesFromBase64(object.string_value))
-          : Buffer.alloc(0),
+        ? Buffer.from(bytesFromBase64(object.string_value))
+        : Buffer.alloc(0),
       aggregateValue: isSet(object.aggregateValue)
         ? globalThis.String(object.aggregateValue)
         : isSet(object.aggregate_value)
-          ? globalThis.String(object.aggregate_value)
-          : "",
+        ? globalThis.String(object.aggregate_value)
+        : "",
     };
   },
 
   toJSON(message: UninterpretedOption): unknown {
     const obj: any = {};
     if (message.name?.length) {
-      obj.name = message.name.map((e) =>
-        UninterpretedOption_NamePart.toJSON(e),
-      );
+      obj.name = message.name.map((e) => UninterpretedOption_NamePart.toJSON(e));
     }
-    if (
-      message.identifierValue !== undefined &&
-      message.identifierValue !== ""
-    ) {
+    if (message.identifierValue !== undefined && message.identifierValue !== "") {
       obj.identifierValue = message.identifierValue;
     }
-    if (
-      message.positiveIntValue !== undefined &&
-      message.positiveIntValue !== "0"
-    ) {
+    if (message.positiveIntValue !== undefined && message.positiveIntValue !== "0") {
       obj.positiveIntValue = message.positiveIntValue;
     }
-    if (
-      message.negativeIntValue !== undefined &&
-      message.negativeIntValue !== "0"
-    ) {
+    if (message.negativeIntValue !== undefined && message.negativeIntValue !== "0") {
       obj.negativeIntValue = message.negativeIntValue;
     }
     if (message.doubleValue !== undefined && message.doubleValue !== 0) {
@@ -7743,18 +6981,12 @@ export const UninterpretedOption: MessageFns<UninterpretedOption> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UninterpretedOption>, I>>(
-    base?: I,
-  ): UninterpretedOption {
+  create<I extends Exact<DeepPartial<UninterpretedOption>, I>>(base?: I): UninterpretedOption {
     return UninterpretedOption.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<UninterpretedOption>, I>>(
-    object: I,
-  ): UninterpretedOption {
+  fromPartial<I extends Exact<DeepPartial<UninterpretedOption>, I>>(object: I): UninterpretedOption {
     const message = createBaseUninterpretedOption();
-    message.name =
-      object.name?.map((e) => UninterpretedOption_NamePart.fromPartial(e)) ||
-      [];
+    message.name = object.name?.map((e) => UninterpretedOption_NamePart.fromPartial(e)) || [];
     message.identifierValue = object.identifierValue ?? "";
     message.positiveIntValue = object.positiveIntValue ?? "0";
     message.negativeIntValue = object.negativeIntValue ?? "0";
@@ -7769,226 +7001,166 @@ function createBaseUninterpretedOption_NamePart(): UninterpretedOption_NamePart 
   return { namePart: "", isExtension: false };
 }
 
-export const UninterpretedOption_NamePart: MessageFns<UninterpretedOption_NamePart> =
-  {
-    encode(
-      message: UninterpretedOption_NamePart,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.namePart !== "") {
-        writer.uint32(10).string(message.namePart);
-      }
-      if (message.isExtension !== false) {
-        writer.uint32(16).bool(message.isExtension);
-      }
-      return writer;
-    },
+export const UninterpretedOption_NamePart: MessageFns<UninterpretedOption_NamePart> = {
+  encode(message: UninterpretedOption_NamePart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namePart !== "") {
+      writer.uint32(10).string(message.namePart);
+    }
+    if (message.isExtension !== false) {
+      writer.uint32(16).bool(message.isExtension);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): UninterpretedOption_NamePart {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseUninterpretedOption_NamePart();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.namePart = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.isExtension = reader.bool();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): UninterpretedOption_NamePart {
-      return {
-        namePart: isSet(object.namePart)
-          ? globalThis.String(object.namePart)
-          : isSet(object.name_part)
-            ? globalThis.String(object.name_part)
-            : "",
-        isExtension: isSet(object.isExtension)
-          ? globalThis.Boolean(object.isExtension)
-          : isSet(object.is_extension)
-            ? globalThis.Boolean(object.is_extension)
-            : false,
-      };
-    },
-
-    toJSON(message: UninterpretedOption_NamePart): unknown {
-      const obj: any = {};
-      if (message.namePart !== "") {
-        obj.namePart = message.namePart;
-      }
-      if (message.isExtension !== false) {
-        obj.isExtension = message.isExtension;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<UninterpretedOption_NamePart>, I>>(
-      base?: I,
-    ): UninterpretedOption_NamePart {
-      return UninterpretedOption_NamePart.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<UninterpretedOption_NamePart>, I>>(
-      object: I,
-    ): UninterpretedOption_NamePart {
+  decode(input: BinaryReader | Uint8Array, length?: number): UninterpretedOption_NamePart {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseUninterpretedOption_NamePart();
-      message.namePart = object.namePart ?? "";
-      message.isExtension = object.isExtension ?? false;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namePart = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.isExtension = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UninterpretedOption_NamePart {
+    return {
+      namePart: isSet(object.namePart)
+        ? globalThis.String(object.namePart)
+        : isSet(object.name_part)
+        ? globalThis.String(object.name_part)
+        : "",
+      isExtension: isSet(object.isExtension)
+        ? globalThis.Boolean(object.isExtension)
+        : isSet(object.is_extension)
+        ? globalThis.Boolean(object.is_extension)
+        : false,
+    };
+  },
+
+  toJSON(message: UninterpretedOption_NamePart): unknown {
+    const obj: any = {};
+    if (message.namePart !== "") {
+      obj.namePart = message.namePart;
+    }
+    if (message.isExtension !== false) {
+      obj.isExtension = message.isExtension;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UninterpretedOption_NamePart>, I>>(base?: I): UninterpretedOption_NamePart {
+    return UninterpretedOption_NamePart.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UninterpretedOption_NamePart>, I>>(object: I): UninterpretedOption_NamePart {
+    const message = createBaseUninterpretedOption_NamePart();
+    message.namePart = object.namePart ?? "";
+    message.isExtension = object.isExtension ?? false;
+    return message;
+  },
+};
 
 function createBaseFeatureSet(): FeatureSet {
   return {
     fieldPresence: FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN,
     enumType: FeatureSet_EnumType.ENUM_TYPE_UNKNOWN,
-    repeatedFieldEncoding:
-      FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN,
+    repeatedFieldEncoding: FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN,
     utf8Validation: FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN,
     messageEncoding: FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN,
     jsonFormat: FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN,
-    enforceNamingStyle:
-      FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN,
-    defaultSymbolVisibility:
-      FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN,
-    enforceProtoLimits:
-      FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN,
+    enforceNamingStyle: FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN,
+    defaultSymbolVisibility: FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN,
+    enforceProtoLimits: FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN,
   };
 }
 
 export const FeatureSet: MessageFns<FeatureSet> = {
-  encode(
-    message: FeatureSet,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FeatureSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (
-      message.fieldPresence !== undefined &&
-      message.fieldPresence !== FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN
+      message.fieldPresence !== undefined && message.fieldPresence !== FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN
     ) {
-      writer
-        .uint32(8)
-        .int32(featureSet_FieldPresenceToNumber(message.fieldPresence));
+      writer.uint32(8).int32(featureSet_FieldPresenceToNumber(message.fieldPresence));
     }
-    if (
-      message.enumType !== undefined &&
-      message.enumType !== FeatureSet_EnumType.ENUM_TYPE_UNKNOWN
-    ) {
+    if (message.enumType !== undefined && message.enumType !== FeatureSet_EnumType.ENUM_TYPE_UNKNOWN) {
       writer.uint32(16).int32(featureSet_EnumTypeToNumber(message.enumType));
     }
     if (
       message.repeatedFieldEncoding !== undefined &&
-      message.repeatedFieldEncoding !==
-        FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN
+      message.repeatedFieldEncoding !== FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN
     ) {
-      writer
-        .uint32(24)
-        .int32(
-          featureSet_RepeatedFieldEncodingToNumber(
-            message.repeatedFieldEncoding,
-          ),
-        );
+      writer.uint32(24).int32(featureSet_RepeatedFieldEncodingToNumber(message.repeatedFieldEncoding));
     }
     if (
       message.utf8Validation !== undefined &&
-      message.utf8Validation !==
-        FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN
+      message.utf8Validation !== FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN
     ) {
-      writer
-        .uint32(32)
-        .int32(featureSet_Utf8ValidationToNumber(message.utf8Validation));
+      writer.uint32(32).int32(featureSet_Utf8ValidationToNumber(message.utf8Validation));
     }
     if (
       message.messageEncoding !== undefined &&
-      message.messageEncoding !==
-        FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN
+      message.messageEncoding !== FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN
     ) {
-      writer
-        .uint32(40)
-        .int32(featureSet_MessageEncodingToNumber(message.messageEncoding));
+      writer.uint32(40).int32(featureSet_MessageEncodingToNumber(message.messageEncoding));
     }
-    if (
-      message.jsonFormat !== undefined &&
-      message.jsonFormat !== FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN
-    ) {
-      writer
-        .uint32(48)
-        .int32(featureSet_JsonFormatToNumber(message.jsonFormat));
+    if (message.jsonFormat !== undefined && message.jsonFormat !== FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN) {
+      writer.uint32(48).int32(featureSet_JsonFormatToNumber(message.jsonFormat));
     }
     if (
       message.enforceNamingStyle !== undefined &&
-      message.enforceNamingStyle !==
-        FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN
+      message.enforceNamingStyle !== FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN
     ) {
-      writer
-        .uint32(56)
-        .int32(
-          featureSet_EnforceNamingStyleToNumber(message.enforceNamingStyle),
-        );
+      writer.uint32(56).int32(featureSet_EnforceNamingStyleToNumber(message.enforceNamingStyle));
     }
     if (
       message.defaultSymbolVisibility !== undefined &&
       message.defaultSymbolVisibility !==
         FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN
     ) {
-      writer
-        .uint32(64)
-        .int32(
-          featureSet_VisibilityFeature_DefaultSymbolVisibilityToNumber(
-            message.defaultSymbolVisibility,
-          ),
-        );
+      writer.uint32(64).int32(
+        featureSet_VisibilityFeature_DefaultSymbolVisibilityToNumber(message.defaultSymbolVisibility),
+      );
     }
     if (
       message.enforceProtoLimits !== undefined &&
-      message.enforceProtoLimits !==
-        FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN
+      message.enforceProtoLimits !== FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN
     ) {
-      writer
-        .uint32(72)
-        .int32(
-          featureSet_ProtoLimitsFeature_EnforceProtoLimitsToNumber(
-            message.enforceProtoLimits,
-          ),
-        );
+      writer.uint32(72).int32(featureSet_ProtoLimitsFeature_EnforceProtoLimitsToNumber(message.enforceProtoLimits));
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): FeatureSet {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -8005,9 +7177,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.fieldPresence = featureSet_FieldPresenceFromJSON(
-              reader.int32(),
-            );
+            message.fieldPresence = featureSet_FieldPresenceFromJSON(reader.int32());
             continue;
           }
           case 2: {
@@ -8023,8 +7193,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.repeatedFieldEncoding =
-              featureSet_RepeatedFieldEncodingFromJSON(reader.int32());
+            message.repeatedFieldEncoding = featureSet_RepeatedFieldEncodingFromJSON(reader.int32());
             continue;
           }
           case 4: {
@@ -8032,9 +7201,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.utf8Validation = featureSet_Utf8ValidationFromJSON(
-              reader.int32(),
-            );
+            message.utf8Validation = featureSet_Utf8ValidationFromJSON(reader.int32());
             continue;
           }
           case 5: {
@@ -8042,9 +7209,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.messageEncoding = featureSet_MessageEncodingFromJSON(
-              reader.int32(),
-            );
+            message.messageEncoding = featureSet_MessageEncodingFromJSON(reader.int32());
             continue;
           }
           case 6: {
@@ -8060,9 +7225,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.enforceNamingStyle = featureSet_EnforceNamingStyleFromJSON(
-              reader.int32(),
-            );
+            message.enforceNamingStyle = featureSet_EnforceNamingStyleFromJSON(reader.int32());
             continue;
           }
           case 8: {
@@ -8070,10 +7233,9 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.defaultSymbolVisibility =
-              featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(
-                reader.int32(),
-              );
+            message.defaultSymbolVisibility = featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(
+              reader.int32(),
+            );
             continue;
           }
           case 9: {
@@ -8081,10 +7243,7 @@ export const FeatureSet: MessageFns<FeatureSet> = {
               break;
             }
 
-            message.enforceProtoLimits =
-              featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(
-                reader.int32(),
-              );
+            message.enforceProtoLimits = featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(reader.int32());
             continue;
           }
         }
@@ -8104,136 +7263,102 @@ export const FeatureSet: MessageFns<FeatureSet> = {
       fieldPresence: isSet(object.fieldPresence)
         ? featureSet_FieldPresenceFromJSON(object.fieldPresence)
         : isSet(object.field_presence)
-          ? featureSet_FieldPresenceFromJSON(object.field_presence)
-          : FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN,
+        ? featureSet_FieldPresenceFromJSON(object.field_presence)
+        : FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN,
       enumType: isSet(object.enumType)
         ? featureSet_EnumTypeFromJSON(object.enumType)
         : isSet(object.enum_type)
-          ? featureSet_EnumTypeFromJSON(object.enum_type)
-          : FeatureSet_EnumType.ENUM_TYPE_UNKNOWN,
+        ? featureSet_EnumTypeFromJSON(object.enum_type)
+        : FeatureSet_EnumType.ENUM_TYPE_UNKNOWN,
       repeatedFieldEncoding: isSet(object.repeatedFieldEncoding)
         ? featureSet_RepeatedFieldEncodingFromJSON(object.repeatedFieldEncoding)
         : isSet(object.repeated_field_encoding)
-          ? featureSet_RepeatedFieldEncodingFromJSON(
-              object.repeated_field_encoding,
-            )
-          : FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN,
+        ? featureSet_RepeatedFieldEncodingFromJSON(object.repeated_field_encoding)
+        : FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN,
       utf8Validation: isSet(object.utf8Validation)
         ? featureSet_Utf8ValidationFromJSON(object.utf8Validation)
         : isSet(object.utf8_validation)
-          ? featureSet_Utf8ValidationFromJSON(object.utf8_validation)
-          : FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN,
+        ? featureSet_Utf8ValidationFromJSON(object.utf8_validation)
+        : FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN,
       messageEncoding: isSet(object.messageEncoding)
         ? featureSet_MessageEncodingFromJSON(object.messageEncoding)
         : isSet(object.message_encoding)
-          ? featureSet_MessageEncodingFromJSON(object.message_encoding)
-          : FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN,
+        ? featureSet_MessageEncodingFromJSON(object.message_encoding)
+        : FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN,
       jsonFormat: isSet(object.jsonFormat)
         ? featureSet_JsonFormatFromJSON(object.jsonFormat)
         : isSet(object.json_format)
-          ? featureSet_JsonFormatFromJSON(object.json_format)
-          : FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN,
+        ? featureSet_JsonFormatFromJSON(object.json_format)
+        : FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN,
       enforceNamingStyle: isSet(object.enforceNamingStyle)
         ? featureSet_EnforceNamingStyleFromJSON(object.enforceNamingStyle)
         : isSet(object.enforce_naming_style)
-          ? featureSet_EnforceNamingStyleFromJSON(object.enforce_naming_style)
-          : FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN,
+        ? featureSet_EnforceNamingStyleFromJSON(object.enforce_naming_style)
+        : FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN,
       defaultSymbolVisibility: isSet(object.defaultSymbolVisibility)
-        ? featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(
-            object.defaultSymbolVisibility,
-          )
+        ? featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(object.defaultSymbolVisibility)
         : isSet(object.default_symbol_visibility)
-          ? featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(
-              object.default_symbol_visibility,
-            )
-          : FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN,
+        ? featureSet_VisibilityFeature_DefaultSymbolVisibilityFromJSON(object.default_symbol_visibility)
+        : FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN,
       enforceProtoLimits: isSet(object.enforceProtoLimits)
-        ? featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(
-            object.enforceProtoLimits,
-          )
+        ? featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(object.enforceProtoLimits)
         : isSet(object.enforce_proto_limits)
-          ? featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(
-              object.enforce_proto_limits,
-            )
-          : FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN,
+        ? featureSet_ProtoLimitsFeature_EnforceProtoLimitsFromJSON(object.enforce_proto_limits)
+        : FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN,
     };
   },
 
   toJSON(message: FeatureSet): unknown {
     const obj: any = {};
     if (
-      message.fieldPresence !== undefined &&
-      message.fieldPresence !== FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN
+      message.fieldPresence !== undefined && message.fieldPresence !== FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN
     ) {
       obj.fieldPresence = featureSet_FieldPresenceToJSON(message.fieldPresence);
     }
-    if (
-      message.enumType !== undefined &&
-      message.enumType !== FeatureSet_EnumType.ENUM_TYPE_UNKNOWN
-    ) {
+    if (message.enumType !== undefined && message.enumType !== FeatureSet_EnumType.ENUM_TYPE_UNKNOWN) {
       obj.enumType = featureSet_EnumTypeToJSON(message.enumType);
     }
     if (
       message.repeatedFieldEncoding !== undefined &&
-      message.repeatedFieldEncoding !==
-        FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN
+      message.repeatedFieldEncoding !== FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN
     ) {
-      obj.repeatedFieldEncoding = featureSet_RepeatedFieldEncodingToJSON(
-        message.repeatedFieldEncoding,
-      );
+      obj.repeatedFieldEncoding = featureSet_RepeatedFieldEncodingToJSON(message.repeatedFieldEncoding);
     }
     if (
       message.utf8Validation !== undefined &&
-      message.utf8Validation !==
-        FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN
+      message.utf8Validation !== FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN
     ) {
-      obj.utf8Validation = featureSet_Utf8ValidationToJSON(
-        message.utf8Validation,
-      );
+      obj.utf8Validation = featureSet_Utf8ValidationToJSON(message.utf8Validation);
     }
     if (
       message.messageEncoding !== undefined &&
-      message.messageEncoding !==
-        FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN
+      message.messageEncoding !== FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN
     ) {
-      obj.messageEncoding = featureSet_MessageEncodingToJSON(
-        message.messageEncoding,
-      );
+      obj.messageEncoding = featureSet_MessageEncodingToJSON(message.messageEncoding);
     }
-    if (
-      message.jsonFormat !== undefined &&
-      message.jsonFormat !== FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN
-    ) {
+    if (message.jsonFormat !== undefined && message.jsonFormat !== FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN) {
       obj.jsonFormat = featureSet_JsonFormatToJSON(message.jsonFormat);
     }
     if (
       message.enforceNamingStyle !== undefined &&
-      message.enforceNamingStyle !==
-        FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN
+      message.enforceNamingStyle !== FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN
     ) {
-      obj.enforceNamingStyle = featureSet_EnforceNamingStyleToJSON(
-        message.enforceNamingStyle,
-      );
+      obj.enforceNamingStyle = featureSet_EnforceNamingStyleToJSON(message.enforceNamingStyle);
     }
     if (
       message.defaultSymbolVisibility !== undefined &&
       message.defaultSymbolVisibility !==
         FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN
     ) {
-      obj.defaultSymbolVisibility =
-        featureSet_VisibilityFeature_DefaultSymbolVisibilityToJSON(
-          message.defaultSymbolVisibility,
-        );
+      obj.defaultSymbolVisibility = featureSet_VisibilityFeature_DefaultSymbolVisibilityToJSON(
+        message.defaultSymbolVisibility,
+      );
     }
     if (
       message.enforceProtoLimits !== undefined &&
-      message.enforceProtoLimits !==
-        FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN
+      message.enforceProtoLimits !== FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN
     ) {
-      obj.enforceProtoLimits =
-        featureSet_ProtoLimitsFeature_EnforceProtoLimitsToJSON(
-          message.enforceProtoLimits,
-        );
+      obj.enforceProtoLimits = featureSet_ProtoLimitsFeature_EnforceProtoLimitsToJSON(message.enforceProtoLimits);
     }
     return obj;
   },
@@ -8241,32 +7366,20 @@ export const FeatureSet: MessageFns<FeatureSet> = {
   create<I extends Exact<DeepPartial<FeatureSet>, I>>(base?: I): FeatureSet {
     return FeatureSet.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FeatureSet>, I>>(
-    object: I,
-  ): FeatureSet {
+  fromPartial<I extends Exact<DeepPartial<FeatureSet>, I>>(object: I): FeatureSet {
     const message = createBaseFeatureSet();
-    message.fieldPresence =
-      object.fieldPresence ?? FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN;
+    message.fieldPresence = object.fieldPresence ?? FeatureSet_FieldPresence.FIELD_PRESENCE_UNKNOWN;
     message.enumType = object.enumType ?? FeatureSet_EnumType.ENUM_TYPE_UNKNOWN;
-    message.repeatedFieldEncoding =
-      object.repeatedFieldEncoding ??
+    message.repeatedFieldEncoding = object.repeatedFieldEncoding ??
       FeatureSet_RepeatedFieldEncoding.REPEATED_FIELD_ENCODING_UNKNOWN;
-    message.utf8Validation =
-      object.utf8Validation ??
-      FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN;
-    message.messageEncoding =
-      object.messageEncoding ??
-      FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN;
-    message.jsonFormat =
-      object.jsonFormat ?? FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN;
-    message.enforceNamingStyle =
-      object.enforceNamingStyle ??
+    message.utf8Validation = object.utf8Validation ?? FeatureSet_Utf8Validation.UTF8_VALIDATION_UNKNOWN;
+    message.messageEncoding = object.messageEncoding ?? FeatureSet_MessageEncoding.MESSAGE_ENCODING_UNKNOWN;
+    message.jsonFormat = object.jsonFormat ?? FeatureSet_JsonFormat.JSON_FORMAT_UNKNOWN;
+    message.enforceNamingStyle = object.enforceNamingStyle ??
       FeatureSet_EnforceNamingStyle.ENFORCE_NAMING_STYLE_UNKNOWN;
-    message.defaultSymbolVisibility =
-      object.defaultSymbolVisibility ??
+    message.defaultSymbolVisibility = object.defaultSymbolVisibility ??
       FeatureSet_VisibilityFeature_DefaultSymbolVisibility.DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;
-    message.enforceProtoLimits =
-      object.enforceProtoLimits ??
+    message.enforceProtoLimits = object.enforceProtoLimits ??
       FeatureSet_ProtoLimitsFeature_EnforceProtoLimits.PROTO_LIMITS_UNKNOWN;
     return message;
   },
@@ -8276,170 +7389,126 @@ function createBaseFeatureSet_VisibilityFeature(): FeatureSet_VisibilityFeature 
   return {};
 }
 
-export const FeatureSet_VisibilityFeature: MessageFns<FeatureSet_VisibilityFeature> =
-  {
-    encode(
-      _: FeatureSet_VisibilityFeature,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      return writer;
-    },
+export const FeatureSet_VisibilityFeature: MessageFns<FeatureSet_VisibilityFeature> = {
+  encode(_: FeatureSet_VisibilityFeature, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): FeatureSet_VisibilityFeature {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseFeatureSet_VisibilityFeature();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(_: any): FeatureSet_VisibilityFeature {
-      return {};
-    },
-
-    toJSON(_: FeatureSet_VisibilityFeature): unknown {
-      const obj: any = {};
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<FeatureSet_VisibilityFeature>, I>>(
-      base?: I,
-    ): FeatureSet_VisibilityFeature {
-      return FeatureSet_VisibilityFeature.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<FeatureSet_VisibilityFeature>, I>>(
-      _: I,
-    ): FeatureSet_VisibilityFeature {
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureSet_VisibilityFeature {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseFeatureSet_VisibilityFeature();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): FeatureSet_VisibilityFeature {
+    return {};
+  },
+
+  toJSON(_: FeatureSet_VisibilityFeature): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureSet_VisibilityFeature>, I>>(base?: I): FeatureSet_VisibilityFeature {
+    return FeatureSet_VisibilityFeature.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureSet_VisibilityFeature>, I>>(_: I): FeatureSet_VisibilityFeature {
+    const message = createBaseFeatureSet_VisibilityFeature();
+    return message;
+  },
+};
 
 function createBaseFeatureSet_ProtoLimitsFeature(): FeatureSet_ProtoLimitsFeature {
   return {};
 }
 
-export const FeatureSet_ProtoLimitsFeature: MessageFns<FeatureSet_ProtoLimitsFeature> =
-  {
-    encode(
-      _: FeatureSet_ProtoLimitsFeature,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      return writer;
-    },
+export const FeatureSet_ProtoLimitsFeature: MessageFns<FeatureSet_ProtoLimitsFeature> = {
+  encode(_: FeatureSet_ProtoLimitsFeature, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): FeatureSet_ProtoLimitsFeature {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseFeatureSet_ProtoLimitsFeature();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(_: any): FeatureSet_ProtoLimitsFeature {
-      return {};
-    },
-
-    toJSON(_: FeatureSet_ProtoLimitsFeature): unknown {
-      const obj: any = {};
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<FeatureSet_ProtoLimitsFeature>, I>>(
-      base?: I,
-    ): FeatureSet_ProtoLimitsFeature {
-      return FeatureSet_ProtoLimitsFeature.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<FeatureSet_ProtoLimitsFeature>, I>>(
-      _: I,
-    ): FeatureSet_ProtoLimitsFeature {
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureSet_ProtoLimitsFeature {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseFeatureSet_ProtoLimitsFeature();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): FeatureSet_ProtoLimitsFeature {
+    return {};
+  },
+
+  toJSON(_: FeatureSet_ProtoLimitsFeature): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureSet_ProtoLimitsFeature>, I>>(base?: I): FeatureSet_ProtoLimitsFeature {
+    return FeatureSet_ProtoLimitsFeature.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureSet_ProtoLimitsFeature>, I>>(_: I): FeatureSet_ProtoLimitsFeature {
+    const message = createBaseFeatureSet_ProtoLimitsFeature();
+    return message;
+  },
+};
 
 function createBaseFeatureSetDefaults(): FeatureSetDefaults {
-  return {
-    defaults: [],
-    minimumEdition: Edition.EDITION_UNKNOWN,
-    maximumEdition: Edition.EDITION_UNKNOWN,
-  };
+  return { defaults: [], minimumEdition: Edition.EDITION_UNKNOWN, maximumEdition: Edition.EDITION_UNKNOWN };
 }
 
 export const FeatureSetDefaults: MessageFns<FeatureSetDefaults> = {
-  encode(
-    message: FeatureSetDefaults,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: FeatureSetDefaults, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.defaults) {
-      FeatureSetDefaults_FeatureSetEditionDefault.encode(
-        v!,
-        writer.uint32(10).fork(),
-      ).join();
+      FeatureSetDefaults_FeatureSetEditionDefault.encode(v!, writer.uint32(10).fork()).join();
     }
-    if (
-      message.minimumEdition !== undefined &&
-      message.minimumEdition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.minimumEdition !== undefined && message.minimumEdition !== Edition.EDITION_UNKNOWN) {
       writer.uint32(32).int32(editionToNumber(message.minimumEdition));
     }
-    if (
-      message.maximumEdition !== undefined &&
-      message.maximumEdition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.maximumEdition !== undefined && message.maximumEdition !== Edition.EDITION_UNKNOWN) {
       writer.uint32(40).int32(editionToNumber(message.maximumEdition));
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): FeatureSetDefaults {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureSetDefaults {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -8456,12 +7525,7 @@ export const FeatureSetDefaults: MessageFns<FeatureSetDefaults> = {
               break;
             }
 
-            message.defaults.push(
-              FeatureSetDefaults_FeatureSetEditionDefault.decode(
-                reader,
-                reader.uint32(),
-              ),
-            );
+            message.defaults.push(FeatureSetDefaults_FeatureSetEditionDefault.decode(reader, reader.uint32()));
             continue;
           }
           case 4: {
@@ -8495,58 +7559,41 @@ export const FeatureSetDefaults: MessageFns<FeatureSetDefaults> = {
   fromJSON(object: any): FeatureSetDefaults {
     return {
       defaults: globalThis.Array.isArray(object?.defaults)
-        ? object.defaults.map((e: any) =>
-            FeatureSetDefaults_FeatureSetEditionDefault.fromJSON(e),
-          )
+        ? object.defaults.map((e: any) => FeatureSetDefaults_FeatureSetEditionDefault.fromJSON(e))
         : [],
       minimumEdition: isSet(object.minimumEdition)
         ? editionFromJSON(object.minimumEdition)
         : isSet(object.minimum_edition)
-          ? editionFromJSON(object.minimum_edition)
-          : Edition.EDITION_UNKNOWN,
+        ? editionFromJSON(object.minimum_edition)
+        : Edition.EDITION_UNKNOWN,
       maximumEdition: isSet(object.maximumEdition)
         ? editionFromJSON(object.maximumEdition)
         : isSet(object.maximum_edition)
-          ? editionFromJSON(object.maximum_edition)
-          : Edition.EDITION_UNKNOWN,
+        ? editionFromJSON(object.maximum_edition)
+        : Edition.EDITION_UNKNOWN,
     };
   },
 
   toJSON(message: FeatureSetDefaults): unknown {
     const obj: any = {};
     if (message.defaults?.length) {
-      obj.defaults = message.defaults.map((e) =>
-        FeatureSetDefaults_FeatureSetEditionDefault.toJSON(e),
-      );
+      obj.defaults = message.defaults.map((e) => FeatureSetDefaults_FeatureSetEditionDefault.toJSON(e));
     }
-    if (
-      message.minimumEdition !== undefined &&
-      message.minimumEdition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.minimumEdition !== undefined && message.minimumEdition !== Edition.EDITION_UNKNOWN) {
       obj.minimumEdition = editionToJSON(message.minimumEdition);
     }
-    if (
-      message.maximumEdition !== undefined &&
-      message.maximumEdition !== Edition.EDITION_UNKNOWN
-    ) {
+    if (message.maximumEdition !== undefined && message.maximumEdition !== Edition.EDITION_UNKNOWN) {
       obj.maximumEdition = editionToJSON(message.maximumEdition);
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FeatureSetDefaults>, I>>(
-    base?: I,
-  ): FeatureSetDefaults {
+  create<I extends Exact<DeepPartial<FeatureSetDefaults>, I>>(base?: I): FeatureSetDefaults {
     return FeatureSetDefaults.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<FeatureSetDefaults>, I>>(
-    object: I,
-  ): FeatureSetDefaults {
+  fromPartial<I extends Exact<DeepPartial<FeatureSetDefaults>, I>>(object: I): FeatureSetDefaults {
     const message = createBaseFeatureSetDefaults();
-    message.defaults =
-      object.defaults?.map((e) =>
-        FeatureSetDefaults_FeatureSetEditionDefault.fromPartial(e),
-      ) || [];
+    message.defaults = object.defaults?.map((e) => FeatureSetDefaults_FeatureSetEditionDefault.fromPartial(e)) || [];
     message.minimumEdition = object.minimumEdition ?? Edition.EDITION_UNKNOWN;
     message.maximumEdition = object.maximumEdition ?? Edition.EDITION_UNKNOWN;
     return message;
@@ -8554,176 +7601,131 @@ export const FeatureSetDefaults: MessageFns<FeatureSetDefaults> = {
 };
 
 function createBaseFeatureSetDefaults_FeatureSetEditionDefault(): FeatureSetDefaults_FeatureSetEditionDefault {
-  return {
-    edition: Edition.EDITION_UNKNOWN,
-    overridableFeatures: undefined,
-    fixedFeatures: undefined,
-  };
+  return { edition: Edition.EDITION_UNKNOWN, overridableFeatures: undefined, fixedFeatures: undefined };
 }
 
-export const FeatureSetDefaults_FeatureSetEditionDefault: MessageFns<FeatureSetDefaults_FeatureSetEditionDefault> =
-  {
-    encode(
-      message: FeatureSetDefaults_FeatureSetEditionDefault,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (
-        message.edition !== undefined &&
-        message.edition !== Edition.EDITION_UNKNOWN
-      ) {
-        writer.uint32(24).int32(editionToNumber(message.edition));
-      }
-      if (message.overridableFeatures !== undefined) {
-        FeatureSet.encode(
-          message.overridableFeatures,
-          writer.uint32(34).fork(),
-        ).join();
-      }
-      if (message.fixedFeatures !== undefined) {
-        FeatureSet.encode(
-          message.fixedFeatures,
-          writer.uint32(42).fork(),
-        ).join();
-      }
-      return writer;
-    },
+export const FeatureSetDefaults_FeatureSetEditionDefault: MessageFns<FeatureSetDefaults_FeatureSetEditionDefault> = {
+  encode(
+    message: FeatureSetDefaults_FeatureSetEditionDefault,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
+      writer.uint32(24).int32(editionToNumber(message.edition));
+    }
+    if (message.overridableFeatures !== undefined) {
+      FeatureSet.encode(message.overridableFeatures, writer.uint32(34).fork()).join();
+    }
+    if (message.fixedFeatures !== undefined) {
+      FeatureSet.encode(message.fixedFeatures, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): FeatureSetDefaults_FeatureSetEditionDefault {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseFeatureSetDefaults_FeatureSetEditionDefault();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 3: {
-              if (tag !== 24) {
-                break;
-              }
-
-              message.edition = editionFromJSON(reader.int32());
-              continue;
-            }
-            case 4: {
-              if (tag !== 34) {
-                break;
-              }
-
-              message.overridableFeatures = FeatureSet.decode(
-                reader,
-                reader.uint32(),
-              );
-              continue;
-            }
-            case 5: {
-              if (tag !== 42) {
-                break;
-              }
-
-              message.fixedFeatures = FeatureSet.decode(
-                reader,
-                reader.uint32(),
-              );
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): FeatureSetDefaults_FeatureSetEditionDefault {
-      return {
-        edition: isSet(object.edition)
-          ? editionFromJSON(object.edition)
-          : Edition.EDITION_UNKNOWN,
-        overridableFeatures: isSet(object.overridableFeatures)
-          ? FeatureSet.fromJSON(object.overridableFeatures)
-          : isSet(object.overridable_features)
-            ? FeatureSet.fromJSON(object.overridable_features)
-            : undefined,
-        fixedFeatures: isSet(object.fixedFeatures)
-          ? FeatureSet.fromJSON(object.fixedFeatures)
-          : isSet(object.fixed_features)
-            ? FeatureSet.fromJSON(object.fixed_features)
-            : undefined,
-      };
-    },
-
-    toJSON(message: FeatureSetDefaults_FeatureSetEditionDefault): unknown {
-      const obj: any = {};
-      if (
-        message.edition !== undefined &&
-        message.edition !== Edition.EDITION_UNKNOWN
-      ) {
-        obj.edition = editionToJSON(message.edition);
-      }
-      if (message.overridableFeatures !== undefined) {
-        obj.overridableFeatures = FeatureSet.toJSON(
-          message.overridableFeatures,
-        );
-      }
-      if (message.fixedFeatures !== undefined) {
-        obj.fixedFeatures = FeatureSet.toJSON(message.fixedFeatures);
-      }
-      return obj;
-    },
-
-    create<
-      I extends Exact<
-        DeepPartial<FeatureSetDefaults_FeatureSetEditionDefault>,
-        I
-      >,
-    >(base?: I): FeatureSetDefaults_FeatureSetEditionDefault {
-      return FeatureSetDefaults_FeatureSetEditionDefault.fromPartial(
-        base ?? ({} as any),
-      );
-    },
-    fromPartial<
-      I extends Exact<
-        DeepPartial<FeatureSetDefaults_FeatureSetEditionDefault>,
-        I
-      >,
-    >(object: I): FeatureSetDefaults_FeatureSetEditionDefault {
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureSetDefaults_FeatureSetEditionDefault {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseFeatureSetDefaults_FeatureSetEditionDefault();
-      message.edition = object.edition ?? Edition.EDITION_UNKNOWN;
-      message.overridableFeatures =
-        object.overridableFeatures !== undefined &&
-        object.overridableFeatures !== null
-          ? FeatureSet.fromPartial(object.overridableFeatures)
-          : undefined;
-      message.fixedFeatures =
-        object.fixedFeatures !== undefined && object.fixedFeatures !== null
-          ? FeatureSet.fromPartial(object.fixedFeatures)
-          : undefined;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.edition = editionFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.overridableFeatures = FeatureSet.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fixedFeatures = FeatureSet.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeatureSetDefaults_FeatureSetEditionDefault {
+    return {
+      edition: isSet(object.edition) ? editionFromJSON(object.edition) : Edition.EDITION_UNKNOWN,
+      overridableFeatures: isSet(object.overridableFeatures)
+        ? FeatureSet.fromJSON(object.overridableFeatures)
+        : isSet(object.overridable_features)
+        ? FeatureSet.fromJSON(object.overridable_features)
+        : undefined,
+      fixedFeatures: isSet(object.fixedFeatures)
+        ? FeatureSet.fromJSON(object.fixedFeatures)
+        : isSet(object.fixed_features)
+        ? FeatureSet.fromJSON(object.fixed_features)
+        : undefined,
+    };
+  },
+
+  toJSON(message: FeatureSetDefaults_FeatureSetEditionDefault): unknown {
+    const obj: any = {};
+    if (message.edition !== undefined && message.edition !== Edition.EDITION_UNKNOWN) {
+      obj.edition = editionToJSON(message.edition);
+    }
+    if (message.overridableFeatures !== undefined) {
+      obj.overridableFeatures = FeatureSet.toJSON(message.overridableFeatures);
+    }
+    if (message.fixedFeatures !== undefined) {
+      obj.fixedFeatures = FeatureSet.toJSON(message.fixedFeatures);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureSetDefaults_FeatureSetEditionDefault>, I>>(
+    base?: I,
+  ): FeatureSetDefaults_FeatureSetEditionDefault {
+    return FeatureSetDefaults_FeatureSetEditionDefault.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureSetDefaults_FeatureSetEditionDefault>, I>>(
+    object: I,
+  ): FeatureSetDefaults_FeatureSetEditionDefault {
+    const message = createBaseFeatureSetDefaults_FeatureSetEditionDefault();
+    message.edition = object.edition ?? Edition.EDITION_UNKNOWN;
+    message.overridableFeatures = (object.overridableFeatures !== undefined && object.overridableFeatures !== null)
+      ? FeatureSet.fromPartial(object.overridableFeatures)
+      : undefined;
+    message.fixedFeatures = (object.fixedFeatures !== undefined && object.fixedFeatures !== null)
+      ? FeatureSet.fromPartial(object.fixedFeatures)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseSourceCodeInfo(): SourceCodeInfo {
   return { location: [] };
 }
 
 export const SourceCodeInfo: MessageFns<SourceCodeInfo> = {
-  encode(
-    message: SourceCodeInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: SourceCodeInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.location) {
       SourceCodeInfo_Location.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -8731,8 +7733,7 @@ export const SourceCodeInfo: MessageFns<SourceCodeInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): SourceCodeInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -8749,9 +7750,7 @@ export const SourceCodeInfo: MessageFns<SourceCodeInfo> = {
               break;
             }
 
-            message.location.push(
-              SourceCodeInfo_Location.decode(reader, reader.uint32()),
-            );
+            message.location.push(SourceCodeInfo_Location.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -8777,43 +7776,27 @@ export const SourceCodeInfo: MessageFns<SourceCodeInfo> = {
   toJSON(message: SourceCodeInfo): unknown {
     const obj: any = {};
     if (message.location?.length) {
-      obj.location = message.location.map((e) =>
-        SourceCodeInfo_Location.toJSON(e),
-      );
+      obj.location = message.location.map((e) => SourceCodeInfo_Location.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SourceCodeInfo>, I>>(
-    base?: I,
-  ): SourceCodeInfo {
+  create<I extends Exact<DeepPartial<SourceCodeInfo>, I>>(base?: I): SourceCodeInfo {
     return SourceCodeInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<SourceCodeInfo>, I>>(
-    object: I,
-  ): SourceCodeInfo {
+  fromPartial<I extends Exact<DeepPartial<SourceCodeInfo>, I>>(object: I): SourceCodeInfo {
     const message = createBaseSourceCodeInfo();
-    message.location =
-      object.location?.map((e) => SourceCodeInfo_Location.fromPartial(e)) || [];
+    message.location = object.location?.map((e) => SourceCodeInfo_Location.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseSourceCodeInfo_Location(): SourceCodeInfo_Location {
-  return {
-    path: [],
-    span: [],
-    leadingComments: "",
-    trailingComments: "",
-    leadingDetachedComments: [],
-  };
+  return { path: [], span: [], leadingComments: "", trailingComments: "", leadingDetachedComments: [] };
 }
 
 export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
-  encode(
-    message: SourceCodeInfo_Location,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: SourceCodeInfo_Location, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.path.length !== 0) {
       writer.uint32(10).fork();
       for (const v of message.path) {
@@ -8828,16 +7811,10 @@ export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
       }
       writer.join();
     }
-    if (
-      message.leadingComments !== undefined &&
-      message.leadingComments !== ""
-    ) {
+    if (message.leadingComments !== undefined && message.leadingComments !== "") {
       writer.uint32(26).string(message.leadingComments);
     }
-    if (
-      message.trailingComments !== undefined &&
-      message.trailingComments !== ""
-    ) {
+    if (message.trailingComments !== undefined && message.trailingComments !== "") {
       writer.uint32(34).string(message.trailingComments);
     }
     for (const v of message.leadingDetachedComments) {
@@ -8846,12 +7823,8 @@ export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): SourceCodeInfo_Location {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): SourceCodeInfo_Location {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -8937,31 +7910,23 @@ export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
 
   fromJSON(object: any): SourceCodeInfo_Location {
     return {
-      path: globalThis.Array.isArray(object?.path)
-        ? object.path.map((e: any) => globalThis.Number(e))
-        : [],
-      span: globalThis.Array.isArray(object?.span)
-        ? object.span.map((e: any) => globalThis.Number(e))
-        : [],
+      path: globalThis.Array.isArray(object?.path) ? object.path.map((e: any) => globalThis.Number(e)) : [],
+      span: globalThis.Array.isArray(object?.span) ? object.span.map((e: any) => globalThis.Number(e)) : [],
       leadingComments: isSet(object.leadingComments)
         ? globalThis.String(object.leadingComments)
         : isSet(object.leading_comments)
-          ? globalThis.String(object.leading_comments)
-          : "",
+        ? globalThis.String(object.leading_comments)
+        : "",
       trailingComments: isSet(object.trailingComments)
         ? globalThis.String(object.trailingComments)
         : isSet(object.trailing_comments)
-          ? globalThis.String(object.trailing_comments)
-          : "",
-      leadingDetachedComments: globalThis.Array.isArray(
-        object?.leadingDetachedComments,
-      )
+        ? globalThis.String(object.trailing_comments)
+        : "",
+      leadingDetachedComments: globalThis.Array.isArray(object?.leadingDetachedComments)
         ? object.leadingDetachedComments.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.leading_detached_comments)
-          ? object.leading_detached_comments.map((e: any) =>
-              globalThis.String(e),
-            )
-          : [],
+        ? object.leading_detached_comments.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -8973,16 +7938,10 @@ export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
     if (message.span?.length) {
       obj.span = message.span.map((e) => Math.round(e));
     }
-    if (
-      message.leadingComments !== undefined &&
-      message.leadingComments !== ""
-    ) {
+    if (message.leadingComments !== undefined && message.leadingComments !== "") {
       obj.leadingComments = message.leadingComments;
     }
-    if (
-      message.trailingComments !== undefined &&
-      message.trailingComments !== ""
-    ) {
+    if (message.trailingComments !== undefined && message.trailingComments !== "") {
       obj.trailingComments = message.trailingComments;
     }
     if (message.leadingDetachedComments?.length) {
@@ -8991,21 +7950,16 @@ export const SourceCodeInfo_Location: MessageFns<SourceCodeInfo_Location> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SourceCodeInfo_Location>, I>>(
-    base?: I,
-  ): SourceCodeInfo_Location {
+  create<I extends Exact<DeepPartial<SourceCodeInfo_Location>, I>>(base?: I): SourceCodeInfo_Location {
     return SourceCodeInfo_Location.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<SourceCodeInfo_Location>, I>>(
-    object: I,
-  ): SourceCodeInfo_Location {
+  fromPartial<I extends Exact<DeepPartial<SourceCodeInfo_Location>, I>>(object: I): SourceCodeInfo_Location {
     const message = createBaseSourceCodeInfo_Location();
     message.path = object.path?.map((e) => e) || [];
     message.span = object.span?.map((e) => e) || [];
     message.leadingComments = object.leadingComments ?? "";
     message.trailingComments = object.trailingComments ?? "";
-    message.leadingDetachedComments =
-      object.leadingDetachedComments?.map((e) => e) || [];
+    message.leadingDetachedComments = object.leadingDetachedComments?.map((e) => e) || [];
     return message;
   },
 };
@@ -9015,10 +7969,7 @@ function createBaseGeneratedCodeInfo(): GeneratedCodeInfo {
 }
 
 export const GeneratedCodeInfo: MessageFns<GeneratedCodeInfo> = {
-  encode(
-    message: GeneratedCodeInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: GeneratedCodeInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.annotation) {
       GeneratedCodeInfo_Annotation.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -9026,8 +7977,7 @@ export const GeneratedCodeInfo: MessageFns<GeneratedCodeInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): GeneratedCodeInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -9044,9 +7994,7 @@ export const GeneratedCodeInfo: MessageFns<GeneratedCodeInfo> = {
               break;
             }
 
-            message.annotation.push(
-              GeneratedCodeInfo_Annotation.decode(reader, reader.uint32()),
-            );
+            message.annotation.push(GeneratedCodeInfo_Annotation.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -9064,9 +8012,7 @@ export const GeneratedCodeInfo: MessageFns<GeneratedCodeInfo> = {
   fromJSON(object: any): GeneratedCodeInfo {
     return {
       annotation: globalThis.Array.isArray(object?.annotation)
-        ? object.annotation.map((e: any) =>
-            GeneratedCodeInfo_Annotation.fromJSON(e),
-          )
+        ? object.annotation.map((e: any) => GeneratedCodeInfo_Annotation.fromJSON(e))
         : [],
     };
   },
@@ -9074,217 +8020,173 @@ export const GeneratedCodeInfo: MessageFns<GeneratedCodeInfo> = {
   toJSON(message: GeneratedCodeInfo): unknown {
     const obj: any = {};
     if (message.annotation?.length) {
-      obj.annotation = message.annotation.map((e) =>
-        GeneratedCodeInfo_Annotation.toJSON(e),
-      );
+      obj.annotation = message.annotation.map((e) => GeneratedCodeInfo_Annotation.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GeneratedCodeInfo>, I>>(
-    base?: I,
-  ): GeneratedCodeInfo {
+  create<I extends Exact<DeepPartial<GeneratedCodeInfo>, I>>(base?: I): GeneratedCodeInfo {
     return GeneratedCodeInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GeneratedCodeInfo>, I>>(
-    object: I,
-  ): GeneratedCodeInfo {
+  fromPartial<I extends Exact<DeepPartial<GeneratedCodeInfo>, I>>(object: I): GeneratedCodeInfo {
     const message = createBaseGeneratedCodeInfo();
-    message.annotation =
-      object.annotation?.map((e) =>
-        GeneratedCodeInfo_Annotation.fromPartial(e),
-      ) || [];
+    message.annotation = object.annotation?.map((e) => GeneratedCodeInfo_Annotation.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseGeneratedCodeInfo_Annotation(): GeneratedCodeInfo_Annotation {
-  return {
-    path: [],
-    sourceFile: "",
-    begin: 0,
-    end: 0,
-    semantic: GeneratedCodeInfo_Annotation_Semantic.NONE,
-  };
+  return { path: [], sourceFile: "", begin: 0, end: 0, semantic: GeneratedCodeInfo_Annotation_Semantic.NONE };
 }
 
-export const GeneratedCodeInfo_Annotation: MessageFns<GeneratedCodeInfo_Annotation> =
-  {
-    encode(
-      message: GeneratedCodeInfo_Annotation,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.path.length !== 0) {
-        writer.uint32(10).fork();
-        for (const v of message.path) {
-          writer.int32(v);
-        }
-        writer.join();
+export const GeneratedCodeInfo_Annotation: MessageFns<GeneratedCodeInfo_Annotation> = {
+  encode(message: GeneratedCodeInfo_Annotation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.path) {
+        writer.int32(v);
       }
-      if (message.sourceFile !== undefined && message.sourceFile !== "") {
-        writer.uint32(18).string(message.sourceFile);
-      }
-      if (message.begin !== undefined && message.begin !== 0) {
-        writer.uint32(24).int32(message.begin);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        writer.uint32(32).int32(message.end);
-      }
-      if (
-        message.semantic !== undefined &&
-        message.semantic !== GeneratedCodeInfo_Annotation_Semantic.NONE
-      ) {
-        writer
-          .uint32(40)
-          .int32(
-            generatedCodeInfo_Annotation_SemanticToNumber(message.semantic),
-          );
-      }
-      return writer;
-    },
+      writer.join();
+    }
+    if (message.sourceFile !== undefined && message.sourceFile !== "") {
+      writer.uint32(18).string(message.sourceFile);
+    }
+    if (message.begin !== undefined && message.begin !== 0) {
+      writer.uint32(24).int32(message.begin);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      writer.uint32(32).int32(message.end);
+    }
+    if (message.semantic !== undefined && message.semantic !== GeneratedCodeInfo_Annotation_Semantic.NONE) {
+      writer.uint32(40).int32(generatedCodeInfo_Annotation_SemanticToNumber(message.semantic));
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): GeneratedCodeInfo_Annotation {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseGeneratedCodeInfo_Annotation();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag === 8) {
+  decode(input: BinaryReader | Uint8Array, length?: number): GeneratedCodeInfo_Annotation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGeneratedCodeInfo_Annotation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.path.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
                 message.path.push(reader.int32());
-
-                continue;
               }
 
-              if (tag === 10) {
-                const end2 = reader.uint32() + reader.pos;
-                while (reader.pos < end2) {
-                  message.path.push(reader.int32());
-                }
-
-                continue;
-              }
-
-              break;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.sourceFile = reader.string();
               continue;
             }
-            case 3: {
-              if (tag !== 24) {
-                break;
-              }
 
-              message.begin = reader.int32();
-              continue;
-            }
-            case 4: {
-              if (tag !== 32) {
-                break;
-              }
-
-              message.end = reader.int32();
-              continue;
-            }
-            case 5: {
-              if (tag !== 40) {
-                break;
-              }
-
-              message.semantic = generatedCodeInfo_Annotation_SemanticFromJSON(
-                reader.int32(),
-              );
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
             break;
           }
-          reader.skip(tag & 7);
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sourceFile = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.begin = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.end = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.semantic = generatedCodeInfo_Annotation_SemanticFromJSON(reader.int32());
+            continue;
+          }
         }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
       }
-    },
-
-    fromJSON(object: any): GeneratedCodeInfo_Annotation {
-      return {
-        path: globalThis.Array.isArray(object?.path)
-          ? object.path.map((e: any) => globalThis.Number(e))
-          : [],
-        sourceFile: isSet(object.sourceFile)
-          ? globalThis.String(object.sourceFile)
-          : isSet(object.source_file)
-            ? globalThis.String(object.source_file)
-            : "",
-        begin: isSet(object.begin) ? globalThis.Number(object.begin) : 0,
-        end: isSet(object.end) ? globalThis.Number(object.end) : 0,
-        semantic: isSet(object.semantic)
-          ? generatedCodeInfo_Annotation_SemanticFromJSON(object.semantic)
-          : GeneratedCodeInfo_Annotation_Semantic.NONE,
-      };
-    },
-
-    toJSON(message: GeneratedCodeInfo_Annotation): unknown {
-      const obj: any = {};
-      if (message.path?.length) {
-        obj.path = message.path.map((e) => Math.round(e));
-      }
-      if (message.sourceFile !== undefined && message.sourceFile !== "") {
-        obj.sourceFile = message.sourceFile;
-      }
-      if (message.begin !== undefined && message.begin !== 0) {
-        obj.begin = Math.round(message.begin);
-      }
-      if (message.end !== undefined && message.end !== 0) {
-        obj.end = Math.round(message.end);
-      }
-      if (
-        message.semantic !== undefined &&
-        message.semantic !== GeneratedCodeInfo_Annotation_Semantic.NONE
-      ) {
-        obj.semantic = generatedCodeInfo_Annotation_SemanticToJSON(
-          message.semantic,
-        );
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<GeneratedCodeInfo_Annotation>, I>>(
-      base?: I,
-    ): GeneratedCodeInfo_Annotation {
-      return GeneratedCodeInfo_Annotation.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<GeneratedCodeInfo_Annotation>, I>>(
-      object: I,
-    ): GeneratedCodeInfo_Annotation {
-      const message = createBaseGeneratedCodeInfo_Annotation();
-      message.path = object.path?.map((e) => e) || [];
-      message.sourceFile = object.sourceFile ?? "";
-      message.begin = object.begin ?? 0;
-      message.end = object.end ?? 0;
-      message.semantic =
-        object.semantic ?? GeneratedCodeInfo_Annotation_Semantic.NONE;
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GeneratedCodeInfo_Annotation {
+    return {
+      path: globalThis.Array.isArray(object?.path) ? object.path.map((e: any) => globalThis.Number(e)) : [],
+      sourceFile: isSet(object.sourceFile)
+        ? globalThis.String(object.sourceFile)
+        : isSet(object.source_file)
+        ? globalThis.String(object.source_file)
+        : "",
+      begin: isSet(object.begin) ? globalThis.Number(object.begin) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+      semantic: isSet(object.semantic)
+        ? generatedCodeInfo_Annotation_SemanticFromJSON(object.semantic)
+        : GeneratedCodeInfo_Annotation_Semantic.NONE,
+    };
+  },
+
+  toJSON(message: GeneratedCodeInfo_Annotation): unknown {
+    const obj: any = {};
+    if (message.path?.length) {
+      obj.path = message.path.map((e) => Math.round(e));
+    }
+    if (message.sourceFile !== undefined && message.sourceFile !== "") {
+      obj.sourceFile = message.sourceFile;
+    }
+    if (message.begin !== undefined && message.begin !== 0) {
+      obj.begin = Math.round(message.begin);
+    }
+    if (message.end !== undefined && message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    if (message.semantic !== undefined && message.semantic !== GeneratedCodeInfo_Annotation_Semantic.NONE) {
+      obj.semantic = generatedCodeInfo_Annotation_SemanticToJSON(message.semantic);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GeneratedCodeInfo_Annotation>, I>>(base?: I): GeneratedCodeInfo_Annotation {
+    return GeneratedCodeInfo_Annotation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GeneratedCodeInfo_Annotation>, I>>(object: I): GeneratedCodeInfo_Annotation {
+    const message = createBaseGeneratedCodeInfo_Annotation();
+    message.path = object.path?.map((e) => e) || [];
+    message.sourceFile = object.sourceFile ?? "";
+    message.begin = object.begin ?? 0;
+    message.end = object.end ?? 0;
+    message.semantic = object.semantic ?? GeneratedCodeInfo_Annotation_Semantic.NONE;
+    return message;
+  },
+};
 
 function bytesFromBase64(b64: string): Uint8Array {
   return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
@@ -9294,33 +8196,21 @@ function base64FromBytes(arr: Uint8Array): string {
   return globalThis.Buffer.from(arr).toString("base64");
 }
 
-function floatToJson(
-  value: number | null | undefined,
-): number | string | null | undefined {
-  return typeof value === "number" && !globalThis.Number.isFinite(value)
-    ? globalThis.String(value)
-    : value;
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -406,30 +406,21 @@ function createBaseErrorInfo(): ErrorInfo {
 }
 
 export const ErrorInfo: MessageFns<ErrorInfo> = {
-  encode(
-    message: ErrorInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ErrorInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.reason !== "") {
       writer.uint32(10).string(message.reason);
     }
     if (message.domain !== "") {
       writer.uint32(18).string(message.domain);
     }
-    globalThis.Object.entries(message.metadata).forEach(
-      ([key, value]: [string, string]) => {
-        ErrorInfo_MetadataEntry.encode(
-          { key: key as any, value },
-          writer.uint32(26).fork(),
-        ).join();
-      },
-    );
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      ErrorInfo_MetadataEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ErrorInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -462,10 +453,7 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
               break;
             }
 
-            const entry3 = ErrorInfo_MetadataEntry.decode(
-              reader,
-              reader.uint32(),
-            );
+            const entry3 = ErrorInfo_MetadataEntry.decode(reader, reader.uint32());
             if (entry3.value !== undefined) {
               message.metadata[entry3.key] = entry3.value;
             }
@@ -488,20 +476,18 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
       metadata: isObject(object.metadata)
-        ? (
-            globalThis.Object.entries(object.metadata) as [string, any][]
-          ).reduce(
-            (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-              globalThis.Object.defineProperty(acc, key, {
-                value: globalThis.String(value),
-                enumerable: true,
-                configurable: true,
-                writable: true,
-              });
-              return acc;
-            },
-            {},
-          )
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
         : {},
     };
   },
@@ -515,10 +501,7 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
       obj.domain = message.domain;
     }
     if (message.metadata) {
-      const entries = globalThis.Object.entries(message.metadata) as [
-        string,
-        string,
-      ][];
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
       if (entries.length > 0) {
         obj.metadata = {};
         entries.forEach(([k, v]) => {
@@ -532,15 +515,11 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
   create<I extends Exact<DeepPartial<ErrorInfo>, I>>(base?: I): ErrorInfo {
     return ErrorInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ErrorInfo>, I>>(
-    object: I,
-  ): ErrorInfo {
+  fromPartial<I extends Exact<DeepPartial<ErrorInfo>, I>>(object: I): ErrorInfo {
     const message = createBaseErrorInfo();
     message.reason = object.reason ?? "";
     message.domain = object.domain ?? "";
-    message.metadata = (
-      globalThis.Object.entries(object.metadata ?? {}) as [string, string][]
-    ).reduce(
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -558,10 +537,7 @@ function createBaseErrorInfo_MetadataEntry(): ErrorInfo_MetadataEntry {
 }
 
 export const ErrorInfo_MetadataEntry: MessageFns<ErrorInfo_MetadataEntry> = {
-  encode(
-    message: ErrorInfo_MetadataEntry,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ErrorInfo_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
@@ -571,12 +547,8 @@ export const ErrorInfo_MetadataEntry: MessageFns<ErrorInfo_MetadataEntry> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ErrorInfo_MetadataEntry {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ErrorInfo_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -634,14 +606,10 @@ export const ErrorInfo_MetadataEntry: MessageFns<ErrorInfo_MetadataEntry> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(
-    base?: I,
-  ): ErrorInfo_MetadataEntry {
+  create<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(base?: I): ErrorInfo_MetadataEntry {
     return ErrorInfo_MetadataEntry.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(
-    object: I,
-  ): ErrorInfo_MetadataEntry {
+  fromPartial<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(object: I): ErrorInfo_MetadataEntry {
     const message = createBaseErrorInfo_MetadataEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
@@ -654,10 +622,7 @@ function createBaseRetryInfo(): RetryInfo {
 }
 
 export const RetryInfo: MessageFns<RetryInfo> = {
-  encode(
-    message: RetryInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: RetryInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.retryDelay !== undefined) {
       Duration.encode(message.retryDelay, writer.uint32(10).fork()).join();
     }
@@ -665,8 +630,7 @@ export const RetryInfo: MessageFns<RetryInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): RetryInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -703,8 +667,8 @@ export const RetryInfo: MessageFns<RetryInfo> = {
       retryDelay: isSet(object.retryDelay)
         ? Duration.fromJSON(object.retryDelay)
         : isSet(object.retry_delay)
-          ? Duration.fromJSON(object.retry_delay)
-          : undefined,
+        ? Duration.fromJSON(object.retry_delay)
+        : undefined,
     };
   },
 
@@ -719,14 +683,11 @@ export const RetryInfo: MessageFns<RetryInfo> = {
   create<I extends Exact<DeepPartial<RetryInfo>, I>>(base?: I): RetryInfo {
     return RetryInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<RetryInfo>, I>>(
-    object: I,
-  ): RetryInfo {
+  fromPartial<I extends Exact<DeepPartial<RetryInfo>, I>>(object: I): RetryInfo {
     const message = createBaseRetryInfo();
-    message.retryDelay =
-      object.retryDelay !== undefined && object.retryDelay !== null
-        ? Duration.fromPartial(object.retryDelay)
-        : undefined;
+    message.retryDelay = (object.retryDelay !== undefined && object.retryDelay !== null)
+      ? Duration.fromPartial(object.retryDelay)
+      : undefined;
     return message;
   },
 };
@@ -736,10 +697,7 @@ function createBaseDebugInfo(): DebugInfo {
 }
 
 export const DebugInfo: MessageFns<DebugInfo> = {
-  encode(
-    message: DebugInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: DebugInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.stackEntries) {
       writer.uint32(10).string(v!);
     }
@@ -750,8 +708,7 @@ export const DebugInfo: MessageFns<DebugInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): DebugInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -796,8 +753,8 @@ export const DebugInfo: MessageFns<DebugInfo> = {
       stackEntries: globalThis.Array.isArray(object?.stackEntries)
         ? object.stackEntries.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.stack_entries)
-          ? object.stack_entries.map((e: any) => globalThis.String(e))
-          : [],
+        ? object.stack_entries.map((e: any) => globalThis.String(e))
+        : [],
       detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
     };
   },
@@ -816,9 +773,7 @@ export const DebugInfo: MessageFns<DebugInfo> = {
   create<I extends Exact<DeepPartial<DebugInfo>, I>>(base?: I): DebugInfo {
     return DebugInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<DebugInfo>, I>>(
-    object: I,
-  ): DebugInfo {
+  fromPartial<I extends Exact<DeepPartial<DebugInfo>, I>>(object: I): DebugInfo {
     const message = createBaseDebugInfo();
     message.stackEntries = object.stackEntries?.map((e) => e) || [];
     message.detail = object.detail ?? "";
@@ -831,10 +786,7 @@ function createBaseQuotaFailure(): QuotaFailure {
 }
 
 export const QuotaFailure: MessageFns<QuotaFailure> = {
-  encode(
-    message: QuotaFailure,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: QuotaFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.violations) {
       QuotaFailure_Violation.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -842,8 +794,7 @@ export const QuotaFailure: MessageFns<QuotaFailure> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): QuotaFailure {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -860,9 +811,7 @@ export const QuotaFailure: MessageFns<QuotaFailure> = {
               break;
             }
 
-            message.violations.push(
-              QuotaFailure_Violation.decode(reader, reader.uint32()),
-            );
+            message.violations.push(QuotaFailure_Violation.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -888,25 +837,17 @@ export const QuotaFailure: MessageFns<QuotaFailure> = {
   toJSON(message: QuotaFailure): unknown {
     const obj: any = {};
     if (message.violations?.length) {
-      obj.violations = message.violations.map((e) =>
-        QuotaFailure_Violation.toJSON(e),
-      );
+      obj.violations = message.violations.map((e) => QuotaFailure_Violation.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<QuotaFailure>, I>>(
-    base?: I,
-  ): QuotaFailure {
+  create<I extends Exact<DeepPartial<QuotaFailure>, I>>(base?: I): QuotaFailure {
     return QuotaFailure.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<QuotaFailure>, I>>(
-    object: I,
-  ): QuotaFailure {
+  fromPartial<I extends Exact<DeepPartial<QuotaFailure>, I>>(object: I): QuotaFailure {
     const message = createBaseQuotaFailure();
-    message.violations =
-      object.violations?.map((e) => QuotaFailure_Violation.fromPartial(e)) ||
-      [];
+    message.violations = object.violations?.map((e) => QuotaFailure_Violation.fromPartial(e)) || [];
     return message;
   },
 };
@@ -925,10 +866,7 @@ function createBaseQuotaFailure_Violation(): QuotaFailure_Violation {
 }
 
 export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
-  encode(
-    message: QuotaFailure_Violation,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: QuotaFailure_Violation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.subject !== "") {
       writer.uint32(10).string(message.subject);
     }
@@ -944,14 +882,9 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
     if (message.quotaId !== "") {
       writer.uint32(42).string(message.quotaId);
     }
-    globalThis.Object.entries(message.quotaDimensions).forEach(
-      ([key, value]: [string, string]) => {
-        QuotaFailure_Violation_QuotaDimensionsEntry.encode(
-          { key: key as any, value },
-          writer.uint32(50).fork(),
-        ).join();
-      },
-    );
+    globalThis.Object.entries(message.quotaDimensions).forEach(([key, value]: [string, string]) => {
+      QuotaFailure_Violation_QuotaDimensionsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
     if (message.quotaValue !== "0") {
       writer.uint32(56).int64(message.quotaValue);
     }
@@ -961,12 +894,8 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): QuotaFailure_Violation {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): QuotaFailure_Violation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1023,10 +952,7 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
               break;
             }
 
-            const entry6 = QuotaFailure_Violation_QuotaDimensionsEntry.decode(
-              reader,
-              reader.uint32(),
-            );
+            const entry6 = QuotaFailure_Violation_QuotaDimensionsEntry.decode(reader, reader.uint32());
             if (entry6.value !== undefined) {
               message.quotaDimensions[entry6.key] = entry6.value;
             }
@@ -1063,68 +989,59 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
   fromJSON(object: any): QuotaFailure_Violation {
     return {
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
-      description: isSet(object.description)
-        ? globalThis.String(object.description)
-        : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
       apiService: isSet(object.apiService)
         ? globalThis.String(object.apiService)
         : isSet(object.api_service)
-          ? globalThis.String(object.api_service)
-          : "",
+        ? globalThis.String(object.api_service)
+        : "",
       quotaMetric: isSet(object.quotaMetric)
         ? globalThis.String(object.quotaMetric)
         : isSet(object.quota_metric)
-          ? globalThis.String(object.quota_metric)
-          : "",
+        ? globalThis.String(object.quota_metric)
+        : "",
       quotaId: isSet(object.quotaId)
         ? globalThis.String(object.quotaId)
         : isSet(object.quota_id)
-          ? globalThis.String(object.quota_id)
-          : "",
+        ? globalThis.String(object.quota_id)
+        : "",
       quotaDimensions: isObject(object.quotaDimensions)
-        ? (
-            globalThis.Object.entries(object.quotaDimensions) as [string, any][]
-          ).reduce(
-            (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-              globalThis.Object.defineProperty(acc, key, {
-                value: globalThis.String(value),
-                enumerable: true,
-                configurable: true,
-                writable: true,
-              });
-              return acc;
-            },
-            {},
-          )
+        ? (globalThis.Object.entries(object.quotaDimensions) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
         : isObject(object.quota_dimensions)
-          ? (
-              globalThis.Object.entries(object.quota_dimensions) as [
-                string,
-                any,
-              ][]
-            ).reduce(
-              (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-                globalThis.Object.defineProperty(acc, key, {
-                  value: globalThis.String(value),
-                  enumerable: true,
-                  configurable: true,
-                  writable: true,
-                });
-                return acc;
-              },
-              {},
-            )
-          : {},
+        ? (globalThis.Object.entries(object.quota_dimensions) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
       quotaValue: isSet(object.quotaValue)
         ? globalThis.String(object.quotaValue)
         : isSet(object.quota_value)
-          ? globalThis.String(object.quota_value)
-          : "0",
+        ? globalThis.String(object.quota_value)
+        : "0",
       futureQuotaValue: isSet(object.futureQuotaValue)
         ? globalThis.String(object.futureQuotaValue)
         : isSet(object.future_quota_value)
-          ? globalThis.String(object.future_quota_value)
-          : undefined,
+        ? globalThis.String(object.future_quota_value)
+        : undefined,
     };
   },
 
@@ -1146,10 +1063,7 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
       obj.quotaId = message.quotaId;
     }
     if (message.quotaDimensions) {
-      const entries = globalThis.Object.entries(message.quotaDimensions) as [
-        string,
-        string,
-      ][];
+      const entries = globalThis.Object.entries(message.quotaDimensions) as [string, string][];
       if (entries.length > 0) {
         obj.quotaDimensions = {};
         entries.forEach(([k, v]) => {
@@ -1166,26 +1080,17 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<QuotaFailure_Violation>, I>>(
-    base?: I,
-  ): QuotaFailure_Violation {
+  create<I extends Exact<DeepPartial<QuotaFailure_Violation>, I>>(base?: I): QuotaFailure_Violation {
     return QuotaFailure_Violation.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<QuotaFailure_Violation>, I>>(
-    object: I,
-  ): QuotaFailure_Violation {
+  fromPartial<I extends Exact<DeepPartial<QuotaFailure_Violation>, I>>(object: I): QuotaFailure_Violation {
     const message = createBaseQuotaFailure_Violation();
     message.subject = object.subject ?? "";
     message.description = object.description ?? "";
     message.apiService = object.apiService ?? "";
     message.quotaMetric = object.quotaMetric ?? "";
     message.quotaId = object.quotaId ?? "";
-    message.quotaDimensions = (
-      globalThis.Object.entries(object.quotaDimensions ?? {}) as [
-        string,
-        string,
-      ][]
-    ).reduce(
+    message.quotaDimensions = (globalThis.Object.entries(object.quotaDimensions ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -1204,128 +1109,108 @@ function createBaseQuotaFailure_Violation_QuotaDimensionsEntry(): QuotaFailure_V
   return { key: "", value: "" };
 }
 
-export const QuotaFailure_Violation_QuotaDimensionsEntry: MessageFns<QuotaFailure_Violation_QuotaDimensionsEntry> =
-  {
-    encode(
-      message: QuotaFailure_Violation_QuotaDimensionsEntry,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.key !== "") {
-        writer.uint32(10).string(message.key);
-      }
-      if (message.value !== "") {
-        writer.uint32(18).string(message.value);
-      }
-      return writer;
-    },
+export const QuotaFailure_Violation_QuotaDimensionsEntry: MessageFns<QuotaFailure_Violation_QuotaDimensionsEntry> = {
+  encode(
+    message: QuotaFailure_Violation_QuotaDimensionsEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): QuotaFailure_Violation_QuotaDimensionsEntry {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseQuotaFailure_Violation_QuotaDimensionsEntry();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.key = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.value = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): QuotaFailure_Violation_QuotaDimensionsEntry {
-      return {
-        key: isSet(object.key) ? globalThis.String(object.key) : "",
-        value: isSet(object.value) ? globalThis.String(object.value) : "",
-      };
-    },
-
-    toJSON(message: QuotaFailure_Violation_QuotaDimensionsEntry): unknown {
-      const obj: any = {};
-      if (message.key !== "") {
-        obj.key = message.key;
-      }
-      if (message.value !== "") {
-        obj.value = message.value;
-      }
-      return obj;
-    },
-
-    create<
-      I extends Exact<
-        DeepPartial<QuotaFailure_Violation_QuotaDimensionsEntry>,
-        I
-      >,
-    >(base?: I): QuotaFailure_Violation_QuotaDimensionsEntry {
-      return QuotaFailure_Violation_QuotaDimensionsEntry.fromPartial(
-        base ?? ({} as any),
-      );
-    },
-    fromPartial<
-      I extends Exact<
-        DeepPartial<QuotaFailure_Violation_QuotaDimensionsEntry>,
-        I
-      >,
-    >(object: I): QuotaFailure_Violation_QuotaDimensionsEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): QuotaFailure_Violation_QuotaDimensionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseQuotaFailure_Violation_QuotaDimensionsEntry();
-      message.key = object.key ?? "";
-      message.value = object.value ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuotaFailure_Violation_QuotaDimensionsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: QuotaFailure_Violation_QuotaDimensionsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QuotaFailure_Violation_QuotaDimensionsEntry>, I>>(
+    base?: I,
+  ): QuotaFailure_Violation_QuotaDimensionsEntry {
+    return QuotaFailure_Violation_QuotaDimensionsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuotaFailure_Violation_QuotaDimensionsEntry>, I>>(
+    object: I,
+  ): QuotaFailure_Violation_QuotaDimensionsEntry {
+    const message = createBaseQuotaFailure_Violation_QuotaDimensionsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
 
 function createBasePreconditionFailure(): PreconditionFailure {
   return { violations: [] };
 }
 
 export const PreconditionFailure: MessageFns<PreconditionFailure> = {
-  encode(
-    message: PreconditionFailure,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: PreconditionFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.violations) {
       PreconditionFailure_Violation.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): PreconditionFailure {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): PreconditionFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1342,9 +1227,7 @@ export const PreconditionFailure: MessageFns<PreconditionFailure> = {
               break;
             }
 
-            message.violations.push(
-              PreconditionFailure_Violation.decode(reader, reader.uint32()),
-            );
+            message.violations.push(PreconditionFailure_Violation.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1362,9 +1245,7 @@ export const PreconditionFailure: MessageFns<PreconditionFailure> = {
   fromJSON(object: any): PreconditionFailure {
     return {
       violations: globalThis.Array.isArray(object?.violations)
-        ? object.violations.map((e: any) =>
-            PreconditionFailure_Violation.fromJSON(e),
-          )
+        ? object.violations.map((e: any) => PreconditionFailure_Violation.fromJSON(e))
         : [],
     };
   },
@@ -1372,26 +1253,17 @@ export const PreconditionFailure: MessageFns<PreconditionFailure> = {
   toJSON(message: PreconditionFailure): unknown {
     const obj: any = {};
     if (message.violations?.length) {
-      obj.violations = message.violations.map((e) =>
-        PreconditionFailure_Violation.toJSON(e),
-      );
+      obj.violations = message.violations.map((e) => PreconditionFailure_Violation.toJSON(e));
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PreconditionFailure>, I>>(
-    base?: I,
-  ): PreconditionFailure {
+  create<I extends Exact<DeepPartial<PreconditionFailure>, I>>(base?: I): PreconditionFailure {
     return PreconditionFailure.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<PreconditionFailure>, I>>(
-    object: I,
-  ): PreconditionFailure {
+  fromPartial<I extends Exact<DeepPartial<PreconditionFailure>, I>>(object: I): PreconditionFailure {
     const message = createBasePreconditionFailure();
-    message.violations =
-      object.violations?.map((e) =>
-        PreconditionFailure_Violation.fromPartial(e),
-      ) || [];
+    message.violations = object.violations?.map((e) => PreconditionFailure_Violation.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1400,126 +1272,111 @@ function createBasePreconditionFailure_Violation(): PreconditionFailure_Violatio
   return { type: "", subject: "", description: "" };
 }
 
-export const PreconditionFailure_Violation: MessageFns<PreconditionFailure_Violation> =
-  {
-    encode(
-      message: PreconditionFailure_Violation,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.type !== "") {
-        writer.uint32(10).string(message.type);
-      }
-      if (message.subject !== "") {
-        writer.uint32(18).string(message.subject);
-      }
-      if (message.description !== "") {
-        writer.uint32(26).string(message.description);
-      }
-      return writer;
-    },
+export const PreconditionFailure_Violation: MessageFns<PreconditionFailure_Violation> = {
+  encode(message: PreconditionFailure_Violation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): PreconditionFailure_Violation {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBasePreconditionFailure_Violation();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.type = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.subject = reader.string();
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.description = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): PreconditionFailure_Violation {
-      return {
-        type: isSet(object.type) ? globalThis.String(object.type) : "",
-        subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
-        description: isSet(object.description)
-          ? globalThis.String(object.description)
-          : "",
-      };
-    },
-
-    toJSON(message: PreconditionFailure_Violation): unknown {
-      const obj: any = {};
-      if (message.type !== "") {
-        obj.type = message.type;
-      }
-      if (message.subject !== "") {
-        obj.subject = message.subject;
-      }
-      if (message.description !== "") {
-        obj.description = message.description;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<PreconditionFailure_Violation>, I>>(
-      base?: I,
-    ): PreconditionFailure_Violation {
-      return PreconditionFailure_Violation.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<PreconditionFailure_Violation>, I>>(
-      object: I,
-    ): PreconditionFailure_Violation {
+  decode(input: BinaryReader | Uint8Array, length?: number): PreconditionFailure_Violation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBasePreconditionFailure_Violation();
-      message.type = object.type ?? "";
-      message.subject = object.subject ?? "";
-      message.description = object.description ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreconditionFailure_Violation {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: PreconditionFailure_Violation): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreconditionFailure_Violation>, I>>(base?: I): PreconditionFailure_Violation {
+    return PreconditionFailure_Violation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreconditionFailure_Violation>, I>>(
+    object: I,
+  ): PreconditionFailure_Violation {
+    const message = createBasePreconditionFailure_Violation();
+    message.type = object.type ?? "";
+    message.subject = object.subject ?? "";
+    message.description = object.description ?? "";
+    return message;
+  },
+};
 
 function createBaseBadRequest(): BadRequest {
   return { fieldViolations: [] };
 }
 
 export const BadRequest: MessageFns<BadRequest> = {
-  encode(
-    message: BadRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: BadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.fieldViolations) {
       BadRequest_FieldViolation.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -1527,8 +1384,7 @@ export const BadRequest: MessageFns<BadRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): BadRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1545,9 +1401,7 @@ export const BadRequest: MessageFns<BadRequest> = {
               break;
             }
 
-            message.fieldViolations.push(
-              BadRequest_FieldViolation.decode(reader, reader.uint32()),
-            );
+            message.fieldViolations.push(BadRequest_FieldViolation.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1565,23 +1419,17 @@ export const BadRequest: MessageFns<BadRequest> = {
   fromJSON(object: any): BadRequest {
     return {
       fieldViolations: globalThis.Array.isArray(object?.fieldViolations)
-        ? object.fieldViolations.map((e: any) =>
-            BadRequest_FieldViolation.fromJSON(e),
-          )
+        ? object.fieldViolations.map((e: any) => BadRequest_FieldViolation.fromJSON(e))
         : globalThis.Array.isArray(object?.field_violations)
-          ? object.field_violations.map((e: any) =>
-              BadRequest_FieldViolation.fromJSON(e),
-            )
-          : [],
+        ? object.field_violations.map((e: any) => BadRequest_FieldViolation.fromJSON(e))
+        : [],
     };
   },
 
   toJSON(message: BadRequest): unknown {
     const obj: any = {};
     if (message.fieldViolations?.length) {
-      obj.fieldViolations = message.fieldViolations.map((e) =>
-        BadRequest_FieldViolation.toJSON(e),
-      );
+      obj.fieldViolations = message.fieldViolations.map((e) => BadRequest_FieldViolation.toJSON(e));
     }
     return obj;
   },
@@ -1589,179 +1437,142 @@ export const BadRequest: MessageFns<BadRequest> = {
   create<I extends Exact<DeepPartial<BadRequest>, I>>(base?: I): BadRequest {
     return BadRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<BadRequest>, I>>(
-    object: I,
-  ): BadRequest {
+  fromPartial<I extends Exact<DeepPartial<BadRequest>, I>>(object: I): BadRequest {
     const message = createBaseBadRequest();
-    message.fieldViolations =
-      object.fieldViolations?.map((e) =>
-        BadRequest_FieldViolation.fromPartial(e),
-      ) || [];
+    message.fieldViolations = object.fieldViolations?.map((e) => BadRequest_FieldViolation.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseBadRequest_FieldViolation(): BadRequest_FieldViolation {
-  return {
-    field: "",
-    description: "",
-    reason: "",
-    localizedMessage: undefined,
-  };
+  return { field: "", description: "", reason: "", localizedMessage: undefined };
 }
 
-export const BadRequest_FieldViolation: MessageFns<BadRequest_FieldViolation> =
-  {
-    encode(
-      message: BadRequest_FieldViolation,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.field !== "") {
-        writer.uint32(10).string(message.field);
-      }
-      if (message.description !== "") {
-        writer.uint32(18).string(message.description);
-      }
-      if (message.reason !== "") {
-        writer.uint32(26).string(message.reason);
-      }
-      if (message.localizedMessage !== undefined) {
-        LocalizedMessage.encode(
-          message.localizedMessage,
-          writer.uint32(34).fork(),
-        ).join();
-      }
-      return writer;
-    },
+export const BadRequest_FieldViolation: MessageFns<BadRequest_FieldViolation> = {
+  encode(message: BadRequest_FieldViolation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.localizedMessage !== undefined) {
+      LocalizedMessage.encode(message.localizedMessage, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): BadRequest_FieldViolation {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseBadRequest_FieldViolation();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.field = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.description = reader.string();
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.reason = reader.string();
-              continue;
-            }
-            case 4: {
-              if (tag !== 34) {
-                break;
-              }
-
-              message.localizedMessage = LocalizedMessage.decode(
-                reader,
-                reader.uint32(),
-              );
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): BadRequest_FieldViolation {
-      return {
-        field: isSet(object.field) ? globalThis.String(object.field) : "",
-        description: isSet(object.description)
-          ? globalThis.String(object.description)
-          : "",
-        reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
-        localizedMessage: isSet(object.localizedMessage)
-          ? LocalizedMessage.fromJSON(object.localizedMessage)
-          : isSet(object.localized_message)
-            ? LocalizedMessage.fromJSON(object.localized_message)
-            : undefined,
-      };
-    },
-
-    toJSON(message: BadRequest_FieldViolation): unknown {
-      const obj: any = {};
-      if (message.field !== "") {
-        obj.field = message.field;
-      }
-      if (message.description !== "") {
-        obj.description = message.description;
-      }
-      if (message.reason !== "") {
-        obj.reason = message.reason;
-      }
-      if (message.localizedMessage !== undefined) {
-        obj.localizedMessage = LocalizedMessage.toJSON(
-          message.localizedMessage,
-        );
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<BadRequest_FieldViolation>, I>>(
-      base?: I,
-    ): BadRequest_FieldViolation {
-      return BadRequest_FieldViolation.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<BadRequest_FieldViolation>, I>>(
-      object: I,
-    ): BadRequest_FieldViolation {
+  decode(input: BinaryReader | Uint8Array, length?: number): BadRequest_FieldViolation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseBadRequest_FieldViolation();
-      message.field = object.field ?? "";
-      message.description = object.description ?? "";
-      message.reason = object.reason ?? "";
-      message.localizedMessage =
-        object.localizedMessage !== undefined &&
-        object.localizedMessage !== null
-          ? LocalizedMessage.fromPartial(object.localizedMessage)
-          : undefined;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.localizedMessage = LocalizedMessage.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BadRequest_FieldViolation {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      localizedMessage: isSet(object.localizedMessage)
+        ? LocalizedMessage.fromJSON(object.localizedMessage)
+        : isSet(object.localized_message)
+        ? LocalizedMessage.fromJSON(object.localized_message)
+        : undefined,
+    };
+  },
+
+  toJSON(message: BadRequest_FieldViolation): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.localizedMessage !== undefined) {
+      obj.localizedMessage = LocalizedMessage.toJSON(message.localizedMessage);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BadRequest_FieldViolation>, I>>(base?: I): BadRequest_FieldViolation {
+    return BadRequest_FieldViolation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BadRequest_FieldViolation>, I>>(object: I): BadRequest_FieldViolation {
+    const message = createBaseBadRequest_FieldViolation();
+    message.field = object.field ?? "";
+    message.description = object.description ?? "";
+    message.reason = object.reason ?? "";
+    message.localizedMessage = (object.localizedMessage !== undefined && object.localizedMessage !== null)
+      ? LocalizedMessage.fromPartial(object.localizedMessage)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseRequestInfo(): RequestInfo {
   return { requestId: "", servingData: "" };
 }
 
 export const RequestInfo: MessageFns<RequestInfo> = {
-  encode(
-    message: RequestInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: RequestInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.requestId !== "") {
       writer.uint32(10).string(message.requestId);
     }
@@ -1772,8 +1583,7 @@ export const RequestInfo: MessageFns<RequestInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): RequestInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1818,13 +1628,13 @@ export const RequestInfo: MessageFns<RequestInfo> = {
       requestId: isSet(object.requestId)
         ? globalThis.String(object.requestId)
         : isSet(object.request_id)
-          ? globalThis.String(object.request_id)
-          : "",
+        ? globalThis.String(object.request_id)
+        : "",
       servingData: isSet(object.servingData)
         ? globalThis.String(object.servingData)
         : isSet(object.serving_data)
-          ? globalThis.String(object.serving_data)
-          : "",
+        ? globalThis.String(object.serving_data)
+        : "",
     };
   },
 
@@ -1842,9 +1652,7 @@ export const RequestInfo: MessageFns<RequestInfo> = {
   create<I extends Exact<DeepPartial<RequestInfo>, I>>(base?: I): RequestInfo {
     return RequestInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<RequestInfo>, I>>(
-    object: I,
-  ): RequestInfo {
+  fromPartial<I extends Exact<DeepPartial<RequestInfo>, I>>(object: I): RequestInfo {
     const message = createBaseRequestInfo();
     message.requestId = object.requestId ?? "";
     message.servingData = object.servingData ?? "";
@@ -1857,10 +1665,7 @@ function createBaseResourceInfo(): ResourceInfo {
 }
 
 export const ResourceInfo: MessageFns<ResourceInfo> = {
-  encode(
-    message: ResourceInfo,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ResourceInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.resourceType !== "") {
       writer.uint32(10).string(message.resourceType);
     }
@@ -1877,8 +1682,7 @@ export const ResourceInfo: MessageFns<ResourceInfo> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ResourceInfo {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1939,17 +1743,15 @@ export const ResourceInfo: MessageFns<ResourceInfo> = {
       resourceType: isSet(object.resourceType)
         ? globalThis.String(object.resourceType)
         : isSet(object.resource_type)
-          ? globalThis.String(object.resource_type)
-          : "",
+        ? globalThis.String(object.resource_type)
+        : "",
       resourceName: isSet(object.resourceName)
         ? globalThis.String(object.resourceName)
         : isSet(object.resource_name)
-          ? globalThis.String(object.resource_name)
-          : "",
-      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
-      description: isSet(object.description)
-        ? globalThis.String(object.description)
+        ? globalThis.String(object.resource_name)
         : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
     };
   },
 
@@ -1970,14 +1772,10 @@ export const ResourceInfo: MessageFns<ResourceInfo> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ResourceInfo>, I>>(
-    base?: I,
-  ): ResourceInfo {
+  create<I extends Exact<DeepPartial<ResourceInfo>, I>>(base?: I): ResourceInfo {
     return ResourceInfo.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ResourceInfo>, I>>(
-    object: I,
-  ): ResourceInfo {
+  fromPartial<I extends Exact<DeepPartial<ResourceInfo>, I>>(object: I): ResourceInfo {
     const message = createBaseResourceInfo();
     message.resourceType = object.resourceType ?? "";
     message.resourceName = object.resourceName ?? "";
@@ -1992,10 +1790,7 @@ function createBaseHelp(): Help {
 }
 
 export const Help: MessageFns<Help> = {
-  encode(
-    message: Help,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Help, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.links) {
       Help_Link.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -2003,8 +1798,7 @@ export const Help: MessageFns<Help> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Help {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -2038,9 +1832,7 @@ export const Help: MessageFns<Help> = {
 
   fromJSON(object: any): Help {
     return {
-      links: globalThis.Array.isArray(object?.links)
-        ? object.links.map((e: any) => Help_Link.fromJSON(e))
-        : [],
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => Help_Link.fromJSON(e)) : [],
     };
   },
 
@@ -2067,10 +1859,7 @@ function createBaseHelp_Link(): Help_Link {
 }
 
 export const Help_Link: MessageFns<Help_Link> = {
-  encode(
-    message: Help_Link,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Help_Link, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.description !== "") {
       writer.uint32(10).string(message.description);
     }
@@ -2081,8 +1870,7 @@ export const Help_Link: MessageFns<Help_Link> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Help_Link {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -2124,9 +1912,7 @@ export const Help_Link: MessageFns<Help_Link> = {
 
   fromJSON(object: any): Help_Link {
     return {
-      description: isSet(object.description)
-        ? globalThis.String(object.description)
-        : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
       url: isSet(object.url) ? globalThis.String(object.url) : "",
     };
   },
@@ -2145,9 +1931,7 @@ export const Help_Link: MessageFns<Help_Link> = {
   create<I extends Exact<DeepPartial<Help_Link>, I>>(base?: I): Help_Link {
     return Help_Link.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<Help_Link>, I>>(
-    object: I,
-  ): Help_Link {
+  fromPartial<I extends Exact<DeepPartial<Help_Link>, I>>(object: I): Help_Link {
     const message = createBaseHelp_Link();
     message.description = object.description ?? "";
     message.url = object.url ?? "";
@@ -2160,10 +1944,7 @@ function createBaseLocalizedMessage(): LocalizedMessage {
 }
 
 export const LocalizedMessage: MessageFns<LocalizedMessage> = {
-  encode(
-    message: LocalizedMessage,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: LocalizedMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.locale !== "") {
       writer.uint32(10).string(message.locale);
     }
@@ -2174,8 +1955,7 @@ export const LocalizedMessage: MessageFns<LocalizedMessage> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): LocalizedMessage {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -2233,14 +2013,10 @@ export const LocalizedMessage: MessageFns<LocalizedMessage> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<LocalizedMessage>, I>>(
-    base?: I,
-  ): LocalizedMessage {
+  create<I extends Exact<DeepPartial<LocalizedMessage>, I>>(base?: I): LocalizedMessage {
     return LocalizedMessage.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<LocalizedMessage>, I>>(
-    object: I,
-  ): LocalizedMessage {
+  fromPartial<I extends Exact<DeepPartial<LocalizedMessage>, I>>(object: I): LocalizedMessage {
     const message = createBaseLocalizedMessage();
     message.locale = object.locale ?? "";
     message.message = object.message ?? "";
@@ -2248,25 +2024,17 @@ export const LocalizedMessage: MessageFns<LocalizedMessage> = {
   },
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;

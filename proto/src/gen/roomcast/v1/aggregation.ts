@@ -60,10 +60,7 @@ function createBaseSessionAggregates(): SessionAggregates {
 }
 
 export const SessionAggregates: MessageFns<SessionAggregates> = {
-  encode(
-    message: SessionAggregates,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: SessionAggregates, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -92,17 +89,13 @@ export const SessionAggregates: MessageFns<SessionAggregates> = {
       writer.uint32(72).int64(message.lastSequence);
     }
     if (message.updateTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.updateTime),
-        writer.uint32(82).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): SessionAggregates {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -191,9 +184,7 @@ export const SessionAggregates: MessageFns<SessionAggregates> = {
               break;
             }
 
-            message.updateTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -213,49 +204,49 @@ export const SessionAggregates: MessageFns<SessionAggregates> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
       messageCount: isSet(object.messageCount)
         ? globalThis.String(object.messageCount)
         : isSet(object.message_count)
-          ? globalThis.String(object.message_count)
-          : "0",
+        ? globalThis.String(object.message_count)
+        : "0",
       uniqueChatters: isSet(object.uniqueChatters)
         ? globalThis.String(object.uniqueChatters)
         : isSet(object.unique_chatters)
-          ? globalThis.String(object.unique_chatters)
-          : "0",
+        ? globalThis.String(object.unique_chatters)
+        : "0",
       peakConcurrentViewers: isSet(object.peakConcurrentViewers)
         ? globalThis.String(object.peakConcurrentViewers)
         : isSet(object.peak_concurrent_viewers)
-          ? globalThis.String(object.peak_concurrent_viewers)
-          : "0",
+        ? globalThis.String(object.peak_concurrent_viewers)
+        : "0",
       uniqueViewers: isSet(object.uniqueViewers)
         ? globalThis.String(object.uniqueViewers)
         : isSet(object.unique_viewers)
-          ? globalThis.String(object.unique_viewers)
-          : "0",
+        ? globalThis.String(object.unique_viewers)
+        : "0",
       durationSeconds: isSet(object.durationSeconds)
         ? globalThis.String(object.durationSeconds)
         : isSet(object.duration_seconds)
-          ? globalThis.String(object.duration_seconds)
-          : "0",
+        ? globalThis.String(object.duration_seconds)
+        : "0",
       messagesPerMinute: isSet(object.messagesPerMinute)
         ? globalThis.Number(object.messagesPerMinute)
         : isSet(object.messages_per_minute)
-          ? globalThis.Number(object.messages_per_minute)
-          : 0,
+        ? globalThis.Number(object.messages_per_minute)
+        : 0,
       final: isSet(object.final) ? globalThis.Boolean(object.final) : false,
       lastSequence: isSet(object.lastSequence)
         ? globalThis.String(object.lastSequence)
         : isSet(object.last_sequence)
-          ? globalThis.String(object.last_sequence)
-          : "0",
+        ? globalThis.String(object.last_sequence)
+        : "0",
       updateTime: isSet(object.updateTime)
         ? fromJsonTimestamp(object.updateTime)
         : isSet(object.update_time)
-          ? fromJsonTimestamp(object.update_time)
-          : undefined,
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
     };
   },
 
@@ -294,14 +285,10 @@ export const SessionAggregates: MessageFns<SessionAggregates> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SessionAggregates>, I>>(
-    base?: I,
-  ): SessionAggregates {
+  create<I extends Exact<DeepPartial<SessionAggregates>, I>>(base?: I): SessionAggregates {
     return SessionAggregates.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<SessionAggregates>, I>>(
-    object: I,
-  ): SessionAggregates {
+  fromPartial<I extends Exact<DeepPartial<SessionAggregates>, I>>(object: I): SessionAggregates {
     const message = createBaseSessionAggregates();
     message.sessionId = object.sessionId ?? "0";
     message.messageCount = object.messageCount ?? "0";
@@ -321,171 +308,151 @@ function createBaseGetSessionAggregatesRequest(): GetSessionAggregatesRequest {
   return { sessionId: "0" };
 }
 
-export const GetSessionAggregatesRequest: MessageFns<GetSessionAggregatesRequest> =
-  {
-    encode(
-      message: GetSessionAggregatesRequest,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.sessionId !== "0") {
-        writer.uint32(8).int64(message.sessionId);
-      }
-      return writer;
-    },
+export const GetSessionAggregatesRequest: MessageFns<GetSessionAggregatesRequest> = {
+  encode(message: GetSessionAggregatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "0") {
+      writer.uint32(8).int64(message.sessionId);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): GetSessionAggregatesRequest {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseGetSessionAggregatesRequest();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.sessionId = reader.int64().toString();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): GetSessionAggregatesRequest {
-      return {
-        sessionId: isSet(object.sessionId)
-          ? globalThis.String(object.sessionId)
-          : isSet(object.session_id)
-            ? globalThis.String(object.session_id)
-            : "0",
-      };
-    },
-
-    toJSON(message: GetSessionAggregatesRequest): unknown {
-      const obj: any = {};
-      if (message.sessionId !== "0") {
-        obj.sessionId = message.sessionId;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<GetSessionAggregatesRequest>, I>>(
-      base?: I,
-    ): GetSessionAggregatesRequest {
-      return GetSessionAggregatesRequest.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<GetSessionAggregatesRequest>, I>>(
-      object: I,
-    ): GetSessionAggregatesRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSessionAggregatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseGetSessionAggregatesRequest();
-      message.sessionId = object.sessionId ?? "0";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sessionId = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSessionAggregatesRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "0",
+    };
+  },
+
+  toJSON(message: GetSessionAggregatesRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "0") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSessionAggregatesRequest>, I>>(base?: I): GetSessionAggregatesRequest {
+    return GetSessionAggregatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSessionAggregatesRequest>, I>>(object: I): GetSessionAggregatesRequest {
+    const message = createBaseGetSessionAggregatesRequest();
+    message.sessionId = object.sessionId ?? "0";
+    return message;
+  },
+};
 
 function createBaseRecomputeSessionAggregatesRequest(): RecomputeSessionAggregatesRequest {
   return { sessionId: "0" };
 }
 
-export const RecomputeSessionAggregatesRequest: MessageFns<RecomputeSessionAggregatesRequest> =
-  {
-    encode(
-      message: RecomputeSessionAggregatesRequest,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.sessionId !== "0") {
-        writer.uint32(8).int64(message.sessionId);
-      }
-      return writer;
-    },
+export const RecomputeSessionAggregatesRequest: MessageFns<RecomputeSessionAggregatesRequest> = {
+  encode(message: RecomputeSessionAggregatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "0") {
+      writer.uint32(8).int64(message.sessionId);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): RecomputeSessionAggregatesRequest {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseRecomputeSessionAggregatesRequest();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.sessionId = reader.int64().toString();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): RecomputeSessionAggregatesRequest {
-      return {
-        sessionId: isSet(object.sessionId)
-          ? globalThis.String(object.sessionId)
-          : isSet(object.session_id)
-            ? globalThis.String(object.session_id)
-            : "0",
-      };
-    },
-
-    toJSON(message: RecomputeSessionAggregatesRequest): unknown {
-      const obj: any = {};
-      if (message.sessionId !== "0") {
-        obj.sessionId = message.sessionId;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<RecomputeSessionAggregatesRequest>, I>>(
-      base?: I,
-    ): RecomputeSessionAggregatesRequest {
-      return RecomputeSessionAggregatesRequest.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<
-      I extends Exact<DeepPartial<RecomputeSessionAggregatesRequest>, I>,
-    >(object: I): RecomputeSessionAggregatesRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): RecomputeSessionAggregatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseRecomputeSessionAggregatesRequest();
-      message.sessionId = object.sessionId ?? "0";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sessionId = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecomputeSessionAggregatesRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "0",
+    };
+  },
+
+  toJSON(message: RecomputeSessionAggregatesRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "0") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecomputeSessionAggregatesRequest>, I>>(
+    base?: I,
+  ): RecomputeSessionAggregatesRequest {
+    return RecomputeSessionAggregatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecomputeSessionAggregatesRequest>, I>>(
+    object: I,
+  ): RecomputeSessionAggregatesRequest {
+    const message = createBaseRecomputeSessionAggregatesRequest();
+    message.sessionId = object.sessionId ?? "0";
+    return message;
+  },
+};
 
 /** AggregationService rolls each session's stored events up into analytics. */
 export type AggregationServiceService = typeof AggregationServiceService;
@@ -496,12 +463,9 @@ export const AggregationServiceService = {
     responseStream: false as const,
     requestSerialize: (value: GetSessionAggregatesRequest): Buffer =>
       Buffer.from(GetSessionAggregatesRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetSessionAggregatesRequest =>
-      GetSessionAggregatesRequest.decode(value),
-    responseSerialize: (value: SessionAggregates): Buffer =>
-      Buffer.from(SessionAggregates.encode(value).finish()),
-    responseDeserialize: (value: Buffer): SessionAggregates =>
-      SessionAggregates.decode(value),
+    requestDeserialize: (value: Buffer): GetSessionAggregatesRequest => GetSessionAggregatesRequest.decode(value),
+    responseSerialize: (value: SessionAggregates): Buffer => Buffer.from(SessionAggregates.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SessionAggregates => SessionAggregates.decode(value),
   },
   /** RecomputeSessionAggregates folds the stored history again and replaces the analytics. */
   recomputeSessionAggregates: {
@@ -512,23 +476,15 @@ export const AggregationServiceService = {
       Buffer.from(RecomputeSessionAggregatesRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): RecomputeSessionAggregatesRequest =>
       RecomputeSessionAggregatesRequest.decode(value),
-    responseSerialize: (value: SessionAggregates): Buffer =>
-      Buffer.from(SessionAggregates.encode(value).finish()),
-    responseDeserialize: (value: Buffer): SessionAggregates =>
-      SessionAggregates.decode(value),
+    responseSerialize: (value: SessionAggregates): Buffer => Buffer.from(SessionAggregates.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SessionAggregates => SessionAggregates.decode(value),
   },
 } as const;
 
 export interface AggregationServiceServer extends UntypedServiceImplementation {
-  getSessionAggregates: handleUnaryCall<
-    GetSessionAggregatesRequest,
-    SessionAggregates
-  >;
+  getSessionAggregates: handleUnaryCall<GetSessionAggregatesRequest, SessionAggregates>;
   /** RecomputeSessionAggregates folds the stored history again and replaces the analytics. */
-  recomputeSessionAggregates: handleUnaryCall<
-    RecomputeSessionAggregatesRequest,
-    SessionAggregates
-  >;
+  recomputeSessionAggregates: handleUnaryCall<RecomputeSessionAggregatesRequest, SessionAggregates>;
 }
 
 export interface AggregationServiceClient extends Client {
@@ -569,42 +525,26 @@ export const AggregationServiceClient = makeGenericClientConstructor(
   AggregationServiceService,
   "roomcast.v1.AggregationService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): AggregationServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): AggregationServiceClient;
   service: typeof AggregationServiceService;
   serviceName: string;
 };
 
-function floatToJson(
-  value: number | null | undefined,
-): number | string | null | undefined {
-  return typeof value === "number" && !globalThis.Number.isFinite(value)
-    ? globalThis.String(value)
-    : value;
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();

@@ -241,7 +241,9 @@ export interface Event {
   type: EventType;
   /** When the producer saw it happen. */
   occurTime?: Date | undefined;
-  storeTime?: Date | undefined;
+  storeTime?:
+    | Date
+    | undefined;
   /** Who produced it: "session" or "adapter:<platform>". */
   source: string;
   chat?: ChatMessage | undefined;
@@ -273,10 +275,7 @@ function createBaseChatMessage(): ChatMessage {
 }
 
 export const ChatMessage: MessageFns<ChatMessage> = {
-  encode(
-    message: ChatMessage,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ChatMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.userId !== "0") {
       writer.uint32(8).int64(message.userId);
     }
@@ -287,8 +286,7 @@ export const ChatMessage: MessageFns<ChatMessage> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ChatMessage {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -333,8 +331,8 @@ export const ChatMessage: MessageFns<ChatMessage> = {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
-          ? globalThis.String(object.user_id)
-          : "0",
+        ? globalThis.String(object.user_id)
+        : "0",
       text: isSet(object.text) ? globalThis.String(object.text) : "",
     };
   },
@@ -353,9 +351,7 @@ export const ChatMessage: MessageFns<ChatMessage> = {
   create<I extends Exact<DeepPartial<ChatMessage>, I>>(base?: I): ChatMessage {
     return ChatMessage.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ChatMessage>, I>>(
-    object: I,
-  ): ChatMessage {
+  fromPartial<I extends Exact<DeepPartial<ChatMessage>, I>>(object: I): ChatMessage {
     const message = createBaseChatMessage();
     message.userId = object.userId ?? "0";
     message.text = object.text ?? "";
@@ -368,10 +364,7 @@ function createBaseStreamStatus(): StreamStatus {
 }
 
 export const StreamStatus: MessageFns<StreamStatus> = {
-  encode(
-    message: StreamStatus,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: StreamStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.state !== StreamState.STREAM_STATE_UNSPECIFIED) {
       writer.uint32(8).int32(streamStateToNumber(message.state));
     }
@@ -379,8 +372,7 @@ export const StreamStatus: MessageFns<StreamStatus> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): StreamStatus {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -413,11 +405,7 @@ export const StreamStatus: MessageFns<StreamStatus> = {
   },
 
   fromJSON(object: any): StreamStatus {
-    return {
-      state: isSet(object.state)
-        ? streamStateFromJSON(object.state)
-        : StreamState.STREAM_STATE_UNSPECIFIED,
-    };
+    return { state: isSet(object.state) ? streamStateFromJSON(object.state) : StreamState.STREAM_STATE_UNSPECIFIED };
   },
 
   toJSON(message: StreamStatus): unknown {
@@ -428,14 +416,10 @@ export const StreamStatus: MessageFns<StreamStatus> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StreamStatus>, I>>(
-    base?: I,
-  ): StreamStatus {
+  create<I extends Exact<DeepPartial<StreamStatus>, I>>(base?: I): StreamStatus {
     return StreamStatus.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<StreamStatus>, I>>(
-    object: I,
-  ): StreamStatus {
+  fromPartial<I extends Exact<DeepPartial<StreamStatus>, I>>(object: I): StreamStatus {
     const message = createBaseStreamStatus();
     message.state = object.state ?? StreamState.STREAM_STATE_UNSPECIFIED;
     return message;
@@ -443,19 +427,11 @@ export const StreamStatus: MessageFns<StreamStatus> = {
 };
 
 function createBaseUserPresence(): UserPresence {
-  return {
-    userId: "0",
-    action: PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
-    connectionId: "",
-    viewerCount: "0",
-  };
+  return { userId: "0", action: PresenceAction.PRESENCE_ACTION_UNSPECIFIED, connectionId: "", viewerCount: "0" };
 }
 
 export const UserPresence: MessageFns<UserPresence> = {
-  encode(
-    message: UserPresence,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: UserPresence, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.userId !== "0") {
       writer.uint32(8).int64(message.userId);
     }
@@ -472,8 +448,7 @@ export const UserPresence: MessageFns<UserPresence> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): UserPresence {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -534,21 +509,19 @@ export const UserPresence: MessageFns<UserPresence> = {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
-          ? globalThis.String(object.user_id)
-          : "0",
-      action: isSet(object.action)
-        ? presenceActionFromJSON(object.action)
-        : PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
+        ? globalThis.String(object.user_id)
+        : "0",
+      action: isSet(object.action) ? presenceActionFromJSON(object.action) : PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
       connectionId: isSet(object.connectionId)
         ? globalThis.String(object.connectionId)
         : isSet(object.connection_id)
-          ? globalThis.String(object.connection_id)
-          : "",
+        ? globalThis.String(object.connection_id)
+        : "",
       viewerCount: isSet(object.viewerCount)
         ? globalThis.String(object.viewerCount)
         : isSet(object.viewer_count)
-          ? globalThis.String(object.viewer_count)
-          : "0",
+        ? globalThis.String(object.viewer_count)
+        : "0",
     };
   },
 
@@ -569,18 +542,13 @@ export const UserPresence: MessageFns<UserPresence> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UserPresence>, I>>(
-    base?: I,
-  ): UserPresence {
+  create<I extends Exact<DeepPartial<UserPresence>, I>>(base?: I): UserPresence {
     return UserPresence.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<UserPresence>, I>>(
-    object: I,
-  ): UserPresence {
+  fromPartial<I extends Exact<DeepPartial<UserPresence>, I>>(object: I): UserPresence {
     const message = createBaseUserPresence();
     message.userId = object.userId ?? "0";
-    message.action =
-      object.action ?? PresenceAction.PRESENCE_ACTION_UNSPECIFIED;
+    message.action = object.action ?? PresenceAction.PRESENCE_ACTION_UNSPECIFIED;
     message.connectionId = object.connectionId ?? "";
     message.viewerCount = object.viewerCount ?? "0";
     return message;
@@ -592,10 +560,7 @@ function createBaseViewerCount(): ViewerCount {
 }
 
 export const ViewerCount: MessageFns<ViewerCount> = {
-  encode(
-    message: ViewerCount,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ViewerCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.count !== "0") {
       writer.uint32(8).int64(message.count);
     }
@@ -603,8 +568,7 @@ export const ViewerCount: MessageFns<ViewerCount> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ViewerCount {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -637,9 +601,7 @@ export const ViewerCount: MessageFns<ViewerCount> = {
   },
 
   fromJSON(object: any): ViewerCount {
-    return {
-      count: isSet(object.count) ? globalThis.String(object.count) : "0",
-    };
+    return { count: isSet(object.count) ? globalThis.String(object.count) : "0" };
   },
 
   toJSON(message: ViewerCount): unknown {
@@ -653,9 +615,7 @@ export const ViewerCount: MessageFns<ViewerCount> = {
   create<I extends Exact<DeepPartial<ViewerCount>, I>>(base?: I): ViewerCount {
     return ViewerCount.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ViewerCount>, I>>(
-    object: I,
-  ): ViewerCount {
+  fromPartial<I extends Exact<DeepPartial<ViewerCount>, I>>(object: I): ViewerCount {
     const message = createBaseViewerCount();
     message.count = object.count ?? "0";
     return message;
@@ -680,10 +640,7 @@ function createBaseEvent(): Event {
 }
 
 export const Event: MessageFns<Event> = {
-  encode(
-    message: Event,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Event, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.eventId !== "") {
       writer.uint32(10).string(message.eventId);
     }
@@ -700,16 +657,10 @@ export const Event: MessageFns<Event> = {
       writer.uint32(40).int32(eventTypeToNumber(message.type));
     }
     if (message.occurTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.occurTime),
-        writer.uint32(50).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(50).fork()).join();
     }
     if (message.storeTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.storeTime),
-        writer.uint32(58).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.storeTime), writer.uint32(58).fork()).join();
     }
     if (message.source !== "") {
       writer.uint32(66).string(message.source);
@@ -718,10 +669,7 @@ export const Event: MessageFns<Event> = {
       ChatMessage.encode(message.chat, writer.uint32(82).fork()).join();
     }
     if (message.streamStatus !== undefined) {
-      StreamStatus.encode(
-        message.streamStatus,
-        writer.uint32(90).fork(),
-      ).join();
+      StreamStatus.encode(message.streamStatus, writer.uint32(90).fork()).join();
     }
     if (message.presence !== undefined) {
       UserPresence.encode(message.presence, writer.uint32(98).fork()).join();
@@ -733,8 +681,7 @@ export const Event: MessageFns<Event> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Event {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -791,9 +738,7 @@ export const Event: MessageFns<Event> = {
               break;
             }
 
-            message.occurTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 7: {
@@ -801,9 +746,7 @@ export const Event: MessageFns<Event> = {
               break;
             }
 
-            message.storeTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.storeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
@@ -863,49 +806,43 @@ export const Event: MessageFns<Event> = {
       eventId: isSet(object.eventId)
         ? globalThis.String(object.eventId)
         : isSet(object.event_id)
-          ? globalThis.String(object.event_id)
-          : "",
+        ? globalThis.String(object.event_id)
+        : "",
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
-      sequence: isSet(object.sequence)
-        ? globalThis.String(object.sequence)
+        ? globalThis.String(object.room_id)
         : "0",
-      type: isSet(object.type)
-        ? eventTypeFromJSON(object.type)
-        : EventType.EVENT_TYPE_UNSPECIFIED,
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      type: isSet(object.type) ? eventTypeFromJSON(object.type) : EventType.EVENT_TYPE_UNSPECIFIED,
       occurTime: isSet(object.occurTime)
         ? fromJsonTimestamp(object.occurTime)
         : isSet(object.occur_time)
-          ? fromJsonTimestamp(object.occur_time)
-          : undefined,
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
       storeTime: isSet(object.storeTime)
         ? fromJsonTimestamp(object.storeTime)
         : isSet(object.store_time)
-          ? fromJsonTimestamp(object.store_time)
-          : undefined,
+        ? fromJsonTimestamp(object.store_time)
+        : undefined,
       source: isSet(object.source) ? globalThis.String(object.source) : "",
       chat: isSet(object.chat) ? ChatMessage.fromJSON(object.chat) : undefined,
       streamStatus: isSet(object.streamStatus)
         ? StreamStatus.fromJSON(object.streamStatus)
         : isSet(object.stream_status)
-          ? StreamStatus.fromJSON(object.stream_status)
-          : undefined,
-      presence: isSet(object.presence)
-        ? UserPresence.fromJSON(object.presence)
+        ? StreamStatus.fromJSON(object.stream_status)
         : undefined,
+      presence: isSet(object.presence) ? UserPresence.fromJSON(object.presence) : undefined,
       viewerCount: isSet(object.viewerCount)
         ? ViewerCount.fromJSON(object.viewerCount)
         : isSet(object.viewer_count)
-          ? ViewerCount.fromJSON(object.viewer_count)
-          : undefined,
+        ? ViewerCount.fromJSON(object.viewer_count)
+        : undefined,
     };
   },
 
@@ -963,41 +900,28 @@ export const Event: MessageFns<Event> = {
     message.occurTime = object.occurTime ?? undefined;
     message.storeTime = object.storeTime ?? undefined;
     message.source = object.source ?? "";
-    message.chat =
-      object.chat !== undefined && object.chat !== null
-        ? ChatMessage.fromPartial(object.chat)
-        : undefined;
-    message.streamStatus =
-      object.streamStatus !== undefined && object.streamStatus !== null
-        ? StreamStatus.fromPartial(object.streamStatus)
-        : undefined;
-    message.presence =
-      object.presence !== undefined && object.presence !== null
-        ? UserPresence.fromPartial(object.presence)
-        : undefined;
-    message.viewerCount =
-      object.viewerCount !== undefined && object.viewerCount !== null
-        ? ViewerCount.fromPartial(object.viewerCount)
-        : undefined;
+    message.chat = (object.chat !== undefined && object.chat !== null)
+      ? ChatMessage.fromPartial(object.chat)
+      : undefined;
+    message.streamStatus = (object.streamStatus !== undefined && object.streamStatus !== null)
+      ? StreamStatus.fromPartial(object.streamStatus)
+      : undefined;
+    message.presence = (object.presence !== undefined && object.presence !== null)
+      ? UserPresence.fromPartial(object.presence)
+      : undefined;
+    message.viewerCount = (object.viewerCount !== undefined && object.viewerCount !== null)
+      ? ViewerCount.fromPartial(object.viewerCount)
+      : undefined;
     return message;
   },
 };
 
 function createBaseListSessionEventsRequest(): ListSessionEventsRequest {
-  return {
-    sessionId: "0",
-    afterSequence: "0",
-    pageSize: 0,
-    pageToken: "",
-    types: [],
-  };
+  return { sessionId: "0", afterSequence: "0", pageSize: 0, pageToken: "", types: [] };
 }
 
 export const ListSessionEventsRequest: MessageFns<ListSessionEventsRequest> = {
-  encode(
-    message: ListSessionEventsRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListSessionEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -1020,12 +944,8 @@ export const ListSessionEventsRequest: MessageFns<ListSessionEventsRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ListSessionEventsRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1104,23 +1024,23 @@ export const ListSessionEventsRequest: MessageFns<ListSessionEventsRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
       afterSequence: isSet(object.afterSequence)
         ? globalThis.String(object.afterSequence)
         : isSet(object.after_sequence)
-          ? globalThis.String(object.after_sequence)
-          : "0",
+        ? globalThis.String(object.after_sequence)
+        : "0",
       pageSize: isSet(object.pageSize)
         ? globalThis.Number(object.pageSize)
         : isSet(object.page_size)
-          ? globalThis.Number(object.page_size)
-          : 0,
+        ? globalThis.Number(object.page_size)
+        : 0,
       pageToken: isSet(object.pageToken)
         ? globalThis.String(object.pageToken)
         : isSet(object.page_token)
-          ? globalThis.String(object.page_token)
-          : "",
+        ? globalThis.String(object.page_token)
+        : "",
       types: globalThis.Array.isArray(object?.types)
         ? object.types.map((e: any) => eventTypeFromJSON(e))
         : [],
@@ -1147,14 +1067,10 @@ export const ListSessionEventsRequest: MessageFns<ListSessionEventsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSessionEventsRequest>, I>>(
-    base?: I,
-  ): ListSessionEventsRequest {
+  create<I extends Exact<DeepPartial<ListSessionEventsRequest>, I>>(base?: I): ListSessionEventsRequest {
     return ListSessionEventsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListSessionEventsRequest>, I>>(
-    object: I,
-  ): ListSessionEventsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListSessionEventsRequest>, I>>(object: I): ListSessionEventsRequest {
     const message = createBaseListSessionEventsRequest();
     message.sessionId = object.sessionId ?? "0";
     message.afterSequence = object.afterSequence ?? "0";
@@ -1169,104 +1085,90 @@ function createBaseListSessionEventsResponse(): ListSessionEventsResponse {
   return { events: [], nextPageToken: "" };
 }
 
-export const ListSessionEventsResponse: MessageFns<ListSessionEventsResponse> =
-  {
-    encode(
-      message: ListSessionEventsResponse,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      for (const v of message.events) {
-        Event.encode(v!, writer.uint32(10).fork()).join();
-      }
-      if (message.nextPageToken !== "") {
-        writer.uint32(18).string(message.nextPageToken);
-      }
-      return writer;
-    },
+export const ListSessionEventsResponse: MessageFns<ListSessionEventsResponse> = {
+  encode(message: ListSessionEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      Event.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): ListSessionEventsResponse {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseListSessionEventsResponse();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.events.push(Event.decode(reader, reader.uint32()));
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.nextPageToken = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): ListSessionEventsResponse {
-      return {
-        events: globalThis.Array.isArray(object?.events)
-          ? object.events.map((e: any) => Event.fromJSON(e))
-          : [],
-        nextPageToken: isSet(object.nextPageToken)
-          ? globalThis.String(object.nextPageToken)
-          : isSet(object.next_page_token)
-            ? globalThis.String(object.next_page_token)
-            : "",
-      };
-    },
-
-    toJSON(message: ListSessionEventsResponse): unknown {
-      const obj: any = {};
-      if (message.events?.length) {
-        obj.events = message.events.map((e) => Event.toJSON(e));
-      }
-      if (message.nextPageToken !== "") {
-        obj.nextPageToken = message.nextPageToken;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<ListSessionEventsResponse>, I>>(
-      base?: I,
-    ): ListSessionEventsResponse {
-      return ListSessionEventsResponse.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<ListSessionEventsResponse>, I>>(
-      object: I,
-    ): ListSessionEventsResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseListSessionEventsResponse();
-      message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
-      message.nextPageToken = object.nextPageToken ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(Event.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSessionEventsResponse {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => Event.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListSessionEventsResponse): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => Event.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSessionEventsResponse>, I>>(base?: I): ListSessionEventsResponse {
+    return ListSessionEventsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSessionEventsResponse>, I>>(object: I): ListSessionEventsResponse {
+    const message = createBaseListSessionEventsResponse();
+    message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
 
 /** EventService stores every event of a session once and serves its history in order. */
 export type EventServiceService = typeof EventServiceService;
@@ -1278,48 +1180,34 @@ export const EventServiceService = {
     responseStream: false as const,
     requestSerialize: (value: ListSessionEventsRequest): Buffer =>
       Buffer.from(ListSessionEventsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListSessionEventsRequest =>
-      ListSessionEventsRequest.decode(value),
+    requestDeserialize: (value: Buffer): ListSessionEventsRequest => ListSessionEventsRequest.decode(value),
     responseSerialize: (value: ListSessionEventsResponse): Buffer =>
       Buffer.from(ListSessionEventsResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ListSessionEventsResponse =>
-      ListSessionEventsResponse.decode(value),
+    responseDeserialize: (value: Buffer): ListSessionEventsResponse => ListSessionEventsResponse.decode(value),
   },
 } as const;
 
 export interface EventServiceServer extends UntypedServiceImplementation {
   /** ListSessionEvents returns a session's stored events by ascending sequence. */
-  listSessionEvents: handleUnaryCall<
-    ListSessionEventsRequest,
-    ListSessionEventsResponse
-  >;
+  listSessionEvents: handleUnaryCall<ListSessionEventsRequest, ListSessionEventsResponse>;
 }
 
 export interface EventServiceClient extends Client {
   /** ListSessionEvents returns a session's stored events by ascending sequence. */
   listSessionEvents(
     request: ListSessionEventsRequest,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionEventsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionEventsResponse) => void,
   ): ClientUnaryCall;
   listSessionEvents(
     request: ListSessionEventsRequest,
     metadata: Metadata,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionEventsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionEventsResponse) => void,
   ): ClientUnaryCall;
   listSessionEvents(
     request: ListSessionEventsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionEventsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionEventsResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -1327,34 +1215,22 @@ export const EventServiceClient = makeGenericClientConstructor(
   EventServiceService,
   "roomcast.v1.EventService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): EventServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): EventServiceClient;
   service: typeof EventServiceService;
   serviceName: string;
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();

@@ -22,7 +22,8 @@ import {
 } from "@grpc/grpc-js";
 import { Event } from "./event.js";
 
-export interface HealthzRequest {}
+export interface HealthzRequest {
+}
 
 export interface HealthzResponse {
   /** "SERVING" or "DRAINING". */
@@ -42,16 +43,12 @@ function createBaseHealthzRequest(): HealthzRequest {
 }
 
 export const HealthzRequest: MessageFns<HealthzRequest> = {
-  encode(
-    _: HealthzRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(_: HealthzRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): HealthzRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -84,14 +81,10 @@ export const HealthzRequest: MessageFns<HealthzRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<HealthzRequest>, I>>(
-    base?: I,
-  ): HealthzRequest {
+  create<I extends Exact<DeepPartial<HealthzRequest>, I>>(base?: I): HealthzRequest {
     return HealthzRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<HealthzRequest>, I>>(
-    _: I,
-  ): HealthzRequest {
+  fromPartial<I extends Exact<DeepPartial<HealthzRequest>, I>>(_: I): HealthzRequest {
     const message = createBaseHealthzRequest();
     return message;
   },
@@ -102,10 +95,7 @@ function createBaseHealthzResponse(): HealthzResponse {
 }
 
 export const HealthzResponse: MessageFns<HealthzResponse> = {
-  encode(
-    message: HealthzResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: HealthzResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.status !== "") {
       writer.uint32(10).string(message.status);
     }
@@ -116,8 +106,7 @@ export const HealthzResponse: MessageFns<HealthzResponse> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): HealthzResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -160,9 +149,7 @@ export const HealthzResponse: MessageFns<HealthzResponse> = {
   fromJSON(object: any): HealthzResponse {
     return {
       status: isSet(object.status) ? globalThis.String(object.status) : "",
-      connections: isSet(object.connections)
-        ? globalThis.String(object.connections)
-        : "0",
+      connections: isSet(object.connections) ? globalThis.String(object.connections) : "0",
     };
   },
 
@@ -177,14 +164,10 @@ export const HealthzResponse: MessageFns<HealthzResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<HealthzResponse>, I>>(
-    base?: I,
-  ): HealthzResponse {
+  create<I extends Exact<DeepPartial<HealthzResponse>, I>>(base?: I): HealthzResponse {
     return HealthzResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<HealthzResponse>, I>>(
-    object: I,
-  ): HealthzResponse {
+  fromPartial<I extends Exact<DeepPartial<HealthzResponse>, I>>(object: I): HealthzResponse {
     const message = createBaseHealthzResponse();
     message.status = object.status ?? "";
     message.connections = object.connections ?? "0";
@@ -197,10 +180,7 @@ function createBaseStreamEventsRequest(): StreamEventsRequest {
 }
 
 export const StreamEventsRequest: MessageFns<StreamEventsRequest> = {
-  encode(
-    message: StreamEventsRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: StreamEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -210,12 +190,8 @@ export const StreamEventsRequest: MessageFns<StreamEventsRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): StreamEventsRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -260,13 +236,13 @@ export const StreamEventsRequest: MessageFns<StreamEventsRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
       afterSequence: isSet(object.afterSequence)
         ? globalThis.String(object.afterSequence)
         : isSet(object.after_sequence)
-          ? globalThis.String(object.after_sequence)
-          : "0",
+        ? globalThis.String(object.after_sequence)
+        : "0",
     };
   },
 
@@ -281,14 +257,10 @@ export const StreamEventsRequest: MessageFns<StreamEventsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StreamEventsRequest>, I>>(
-    base?: I,
-  ): StreamEventsRequest {
+  create<I extends Exact<DeepPartial<StreamEventsRequest>, I>>(base?: I): StreamEventsRequest {
     return StreamEventsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<StreamEventsRequest>, I>>(
-    object: I,
-  ): StreamEventsRequest {
+  fromPartial<I extends Exact<DeepPartial<StreamEventsRequest>, I>>(object: I): StreamEventsRequest {
     const message = createBaseStreamEventsRequest();
     message.sessionId = object.sessionId ?? "0";
     message.afterSequence = object.afterSequence ?? "0";
@@ -303,26 +275,19 @@ export const RealtimeServiceService = {
     path: "/roomcast.v1.RealtimeService/Healthz" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: HealthzRequest): Buffer =>
-      Buffer.from(HealthzRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthzRequest =>
-      HealthzRequest.decode(value),
-    responseSerialize: (value: HealthzResponse): Buffer =>
-      Buffer.from(HealthzResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthzResponse =>
-      HealthzResponse.decode(value),
+    requestSerialize: (value: HealthzRequest): Buffer => Buffer.from(HealthzRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HealthzRequest => HealthzRequest.decode(value),
+    responseSerialize: (value: HealthzResponse): Buffer => Buffer.from(HealthzResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HealthzResponse => HealthzResponse.decode(value),
   },
   /** StreamEvents sends every stored event after after_sequence in order, then live ones. */
   streamEvents: {
     path: "/roomcast.v1.RealtimeService/StreamEvents" as const,
     requestStream: false as const,
     responseStream: true as const,
-    requestSerialize: (value: StreamEventsRequest): Buffer =>
-      Buffer.from(StreamEventsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): StreamEventsRequest =>
-      StreamEventsRequest.decode(value),
-    responseSerialize: (value: Event): Buffer =>
-      Buffer.from(Event.encode(value).finish()),
+    requestSerialize: (value: StreamEventsRequest): Buffer => Buffer.from(StreamEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamEventsRequest => StreamEventsRequest.decode(value),
+    responseSerialize: (value: Event): Buffer => Buffer.from(Event.encode(value).finish()),
     responseDeserialize: (value: Buffer): Event => Event.decode(value),
   },
 } as const;
@@ -350,10 +315,7 @@ export interface RealtimeServiceClient extends Client {
     callback: (error: ServiceError | null, response: HealthzResponse) => void,
   ): ClientUnaryCall;
   /** StreamEvents sends every stored event after after_sequence in order, then live ones. */
-  streamEvents(
-    request: StreamEventsRequest,
-    options?: Partial<CallOptions>,
-  ): ClientReadableStream<Event>;
+  streamEvents(request: StreamEventsRequest, options?: Partial<CallOptions>): ClientReadableStream<Event>;
   streamEvents(
     request: StreamEventsRequest,
     metadata?: Metadata,
@@ -365,34 +327,22 @@ export const RealtimeServiceClient = makeGenericClientConstructor(
   RealtimeServiceService,
   "roomcast.v1.RealtimeService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): RealtimeServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): RealtimeServiceClient;
   service: typeof RealtimeServiceService;
   serviceName: string;
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -83,10 +83,7 @@ function createBaseChatSettings(): ChatSettings {
 }
 
 export const ChatSettings: MessageFns<ChatSettings> = {
-  encode(
-    message: ChatSettings,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ChatSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.maxMessageLength !== 0) {
       writer.uint32(8).int32(message.maxMessageLength);
     }
@@ -97,8 +94,7 @@ export const ChatSettings: MessageFns<ChatSettings> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ChatSettings {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -143,13 +139,13 @@ export const ChatSettings: MessageFns<ChatSettings> = {
       maxMessageLength: isSet(object.maxMessageLength)
         ? globalThis.Number(object.maxMessageLength)
         : isSet(object.max_message_length)
-          ? globalThis.Number(object.max_message_length)
-          : 0,
+        ? globalThis.Number(object.max_message_length)
+        : 0,
       slowModeSeconds: isSet(object.slowModeSeconds)
         ? globalThis.Number(object.slowModeSeconds)
         : isSet(object.slow_mode_seconds)
-          ? globalThis.Number(object.slow_mode_seconds)
-          : 0,
+        ? globalThis.Number(object.slow_mode_seconds)
+        : 0,
     };
   },
 
@@ -164,14 +160,10 @@ export const ChatSettings: MessageFns<ChatSettings> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ChatSettings>, I>>(
-    base?: I,
-  ): ChatSettings {
+  create<I extends Exact<DeepPartial<ChatSettings>, I>>(base?: I): ChatSettings {
     return ChatSettings.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ChatSettings>, I>>(
-    object: I,
-  ): ChatSettings {
+  fromPartial<I extends Exact<DeepPartial<ChatSettings>, I>>(object: I): ChatSettings {
     const message = createBaseChatSettings();
     message.maxMessageLength = object.maxMessageLength ?? 0;
     message.slowModeSeconds = object.slowModeSeconds ?? 0;
@@ -193,10 +185,7 @@ function createBaseRoom(): Room {
 }
 
 export const Room: MessageFns<Room> = {
-  encode(
-    message: Room,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Room, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.id !== "0") {
       writer.uint32(8).int64(message.id);
     }
@@ -216,23 +205,16 @@ export const Room: MessageFns<Room> = {
       writer.uint32(48).bool(message.archived);
     }
     if (message.createTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.createTime),
-        writer.uint32(58).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(58).fork()).join();
     }
     if (message.updateTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.updateTime),
-        writer.uint32(66).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(66).fork()).join();
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Room {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -297,9 +279,7 @@ export const Room: MessageFns<Room> = {
               break;
             }
 
-            message.createTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
@@ -307,9 +287,7 @@ export const Room: MessageFns<Room> = {
               break;
             }
 
-            message.updateTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -331,19 +309,17 @@ export const Room: MessageFns<Room> = {
       title: isSet(object.title) ? globalThis.String(object.title) : "",
       owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
       chat: isSet(object.chat) ? ChatSettings.fromJSON(object.chat) : undefined,
-      archived: isSet(object.archived)
-        ? globalThis.Boolean(object.archived)
-        : false,
+      archived: isSet(object.archived) ? globalThis.Boolean(object.archived) : false,
       createTime: isSet(object.createTime)
         ? fromJsonTimestamp(object.createTime)
         : isSet(object.create_time)
-          ? fromJsonTimestamp(object.create_time)
-          : undefined,
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
       updateTime: isSet(object.updateTime)
         ? fromJsonTimestamp(object.updateTime)
         : isSet(object.update_time)
-          ? fromJsonTimestamp(object.update_time)
-          : undefined,
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
     };
   },
 
@@ -385,10 +361,9 @@ export const Room: MessageFns<Room> = {
     message.slug = object.slug ?? "";
     message.title = object.title ?? "";
     message.owner = object.owner ?? "";
-    message.chat =
-      object.chat !== undefined && object.chat !== null
-        ? ChatSettings.fromPartial(object.chat)
-        : undefined;
+    message.chat = (object.chat !== undefined && object.chat !== null)
+      ? ChatSettings.fromPartial(object.chat)
+      : undefined;
     message.archived = object.archived ?? false;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
@@ -401,10 +376,7 @@ function createBaseCreateRoomRequest(): CreateRoomRequest {
 }
 
 export const CreateRoomRequest: MessageFns<CreateRoomRequest> = {
-  encode(
-    message: CreateRoomRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: CreateRoomRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.slug !== "") {
       writer.uint32(10).string(message.slug);
     }
@@ -421,8 +393,7 @@ export const CreateRoomRequest: MessageFns<CreateRoomRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): CreateRoomRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -504,22 +475,17 @@ export const CreateRoomRequest: MessageFns<CreateRoomRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateRoomRequest>, I>>(
-    base?: I,
-  ): CreateRoomRequest {
+  create<I extends Exact<DeepPartial<CreateRoomRequest>, I>>(base?: I): CreateRoomRequest {
     return CreateRoomRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CreateRoomRequest>, I>>(
-    object: I,
-  ): CreateRoomRequest {
+  fromPartial<I extends Exact<DeepPartial<CreateRoomRequest>, I>>(object: I): CreateRoomRequest {
     const message = createBaseCreateRoomRequest();
     message.slug = object.slug ?? "";
     message.title = object.title ?? "";
     message.owner = object.owner ?? "";
-    message.chat =
-      object.chat !== undefined && object.chat !== null
-        ? ChatSettings.fromPartial(object.chat)
-        : undefined;
+    message.chat = (object.chat !== undefined && object.chat !== null)
+      ? ChatSettings.fromPartial(object.chat)
+      : undefined;
     return message;
   },
 };
@@ -529,10 +495,7 @@ function createBaseGetRoomRequest(): GetRoomRequest {
 }
 
 export const GetRoomRequest: MessageFns<GetRoomRequest> = {
-  encode(
-    message: GetRoomRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: GetRoomRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.roomId !== "0") {
       writer.uint32(8).int64(message.roomId);
     }
@@ -540,8 +503,7 @@ export const GetRoomRequest: MessageFns<GetRoomRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): GetRoomRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -578,8 +540,8 @@ export const GetRoomRequest: MessageFns<GetRoomRequest> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
     };
   },
 
@@ -591,14 +553,10 @@ export const GetRoomRequest: MessageFns<GetRoomRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetRoomRequest>, I>>(
-    base?: I,
-  ): GetRoomRequest {
+  create<I extends Exact<DeepPartial<GetRoomRequest>, I>>(base?: I): GetRoomRequest {
     return GetRoomRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetRoomRequest>, I>>(
-    object: I,
-  ): GetRoomRequest {
+  fromPartial<I extends Exact<DeepPartial<GetRoomRequest>, I>>(object: I): GetRoomRequest {
     const message = createBaseGetRoomRequest();
     message.roomId = object.roomId ?? "0";
     return message;
@@ -610,10 +568,7 @@ function createBaseListRoomsRequest(): ListRoomsRequest {
 }
 
 export const ListRoomsRequest: MessageFns<ListRoomsRequest> = {
-  encode(
-    message: ListRoomsRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListRoomsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.pageSize !== 0) {
       writer.uint32(8).int32(message.pageSize);
     }
@@ -630,8 +585,7 @@ export const ListRoomsRequest: MessageFns<ListRoomsRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ListRoomsRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -692,19 +646,19 @@ export const ListRoomsRequest: MessageFns<ListRoomsRequest> = {
       pageSize: isSet(object.pageSize)
         ? globalThis.Number(object.pageSize)
         : isSet(object.page_size)
-          ? globalThis.Number(object.page_size)
-          : 0,
+        ? globalThis.Number(object.page_size)
+        : 0,
       pageToken: isSet(object.pageToken)
         ? globalThis.String(object.pageToken)
         : isSet(object.page_token)
-          ? globalThis.String(object.page_token)
-          : "",
+        ? globalThis.String(object.page_token)
+        : "",
       slug: isSet(object.slug) ? globalThis.String(object.slug) : "",
       includeArchived: isSet(object.includeArchived)
         ? globalThis.Boolean(object.includeArchived)
         : isSet(object.include_archived)
-          ? globalThis.Boolean(object.include_archived)
-          : false,
+        ? globalThis.Boolean(object.include_archived)
+        : false,
     };
   },
 
@@ -725,14 +679,10 @@ export const ListRoomsRequest: MessageFns<ListRoomsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(
-    base?: I,
-  ): ListRoomsRequest {
+  create<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(base?: I): ListRoomsRequest {
     return ListRoomsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(
-    object: I,
-  ): ListRoomsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(object: I): ListRoomsRequest {
     const message = createBaseListRoomsRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
@@ -747,10 +697,7 @@ function createBaseListRoomsResponse(): ListRoomsResponse {
 }
 
 export const ListRoomsResponse: MessageFns<ListRoomsResponse> = {
-  encode(
-    message: ListRoomsResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListRoomsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.rooms) {
       Room.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -761,8 +708,7 @@ export const ListRoomsResponse: MessageFns<ListRoomsResponse> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ListRoomsResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -804,14 +750,12 @@ export const ListRoomsResponse: MessageFns<ListRoomsResponse> = {
 
   fromJSON(object: any): ListRoomsResponse {
     return {
-      rooms: globalThis.Array.isArray(object?.rooms)
-        ? object.rooms.map((e: any) => Room.fromJSON(e))
-        : [],
+      rooms: globalThis.Array.isArray(object?.rooms) ? object.rooms.map((e: any) => Room.fromJSON(e)) : [],
       nextPageToken: isSet(object.nextPageToken)
         ? globalThis.String(object.nextPageToken)
         : isSet(object.next_page_token)
-          ? globalThis.String(object.next_page_token)
-          : "",
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -826,14 +770,10 @@ export const ListRoomsResponse: MessageFns<ListRoomsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(
-    base?: I,
-  ): ListRoomsResponse {
+  create<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(base?: I): ListRoomsResponse {
     return ListRoomsResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(
-    object: I,
-  ): ListRoomsResponse {
+  fromPartial<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(object: I): ListRoomsResponse {
     const message = createBaseListRoomsResponse();
     message.rooms = object.rooms?.map((e) => Room.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
@@ -846,10 +786,7 @@ function createBaseUpdateRoomRequest(): UpdateRoomRequest {
 }
 
 export const UpdateRoomRequest: MessageFns<UpdateRoomRequest> = {
-  encode(
-    message: UpdateRoomRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: UpdateRoomRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.roomId !== "0") {
       writer.uint32(8).int64(message.roomId);
     }
@@ -866,8 +803,7 @@ export const UpdateRoomRequest: MessageFns<UpdateRoomRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): UpdateRoomRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -928,8 +864,8 @@ export const UpdateRoomRequest: MessageFns<UpdateRoomRequest> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
       title: isSet(object.title) ? globalThis.String(object.title) : undefined,
       owner: isSet(object.owner) ? globalThis.String(object.owner) : undefined,
       chat: isSet(object.chat) ? ChatSettings.fromJSON(object.chat) : undefined,
@@ -953,22 +889,17 @@ export const UpdateRoomRequest: MessageFns<UpdateRoomRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateRoomRequest>, I>>(
-    base?: I,
-  ): UpdateRoomRequest {
+  create<I extends Exact<DeepPartial<UpdateRoomRequest>, I>>(base?: I): UpdateRoomRequest {
     return UpdateRoomRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateRoomRequest>, I>>(
-    object: I,
-  ): UpdateRoomRequest {
+  fromPartial<I extends Exact<DeepPartial<UpdateRoomRequest>, I>>(object: I): UpdateRoomRequest {
     const message = createBaseUpdateRoomRequest();
     message.roomId = object.roomId ?? "0";
     message.title = object.title ?? undefined;
     message.owner = object.owner ?? undefined;
-    message.chat =
-      object.chat !== undefined && object.chat !== null
-        ? ChatSettings.fromPartial(object.chat)
-        : undefined;
+    message.chat = (object.chat !== undefined && object.chat !== null)
+      ? ChatSettings.fromPartial(object.chat)
+      : undefined;
     return message;
   },
 };
@@ -978,22 +909,15 @@ function createBaseArchiveRoomRequest(): ArchiveRoomRequest {
 }
 
 export const ArchiveRoomRequest: MessageFns<ArchiveRoomRequest> = {
-  encode(
-    message: ArchiveRoomRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ArchiveRoomRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.roomId !== "0") {
       writer.uint32(8).int64(message.roomId);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ArchiveRoomRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ArchiveRoomRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1030,8 +954,8 @@ export const ArchiveRoomRequest: MessageFns<ArchiveRoomRequest> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
     };
   },
 
@@ -1043,14 +967,10 @@ export const ArchiveRoomRequest: MessageFns<ArchiveRoomRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveRoomRequest>, I>>(
-    base?: I,
-  ): ArchiveRoomRequest {
+  create<I extends Exact<DeepPartial<ArchiveRoomRequest>, I>>(base?: I): ArchiveRoomRequest {
     return ArchiveRoomRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveRoomRequest>, I>>(
-    object: I,
-  ): ArchiveRoomRequest {
+  fromPartial<I extends Exact<DeepPartial<ArchiveRoomRequest>, I>>(object: I): ArchiveRoomRequest {
     const message = createBaseArchiveRoomRequest();
     message.roomId = object.roomId ?? "0";
     return message;
@@ -1065,12 +985,9 @@ export const RoomServiceService = {
     path: "/roomcast.v1.RoomService/CreateRoom" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: CreateRoomRequest): Buffer =>
-      Buffer.from(CreateRoomRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CreateRoomRequest =>
-      CreateRoomRequest.decode(value),
-    responseSerialize: (value: Room): Buffer =>
-      Buffer.from(Room.encode(value).finish()),
+    requestSerialize: (value: CreateRoomRequest): Buffer => Buffer.from(CreateRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateRoomRequest => CreateRoomRequest.decode(value),
+    responseSerialize: (value: Room): Buffer => Buffer.from(Room.encode(value).finish()),
     responseDeserialize: (value: Buffer): Room => Room.decode(value),
   },
   /** GetRoom reads one room by id, archived or not. */
@@ -1078,12 +995,9 @@ export const RoomServiceService = {
     path: "/roomcast.v1.RoomService/GetRoom" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetRoomRequest): Buffer =>
-      Buffer.from(GetRoomRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetRoomRequest =>
-      GetRoomRequest.decode(value),
-    responseSerialize: (value: Room): Buffer =>
-      Buffer.from(Room.encode(value).finish()),
+    requestSerialize: (value: GetRoomRequest): Buffer => Buffer.from(GetRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRoomRequest => GetRoomRequest.decode(value),
+    responseSerialize: (value: Room): Buffer => Buffer.from(Room.encode(value).finish()),
     responseDeserialize: (value: Buffer): Room => Room.decode(value),
   },
   /** ListRooms pages through rooms ordered by id. */
@@ -1091,26 +1005,19 @@ export const RoomServiceService = {
     path: "/roomcast.v1.RoomService/ListRooms" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListRoomsRequest): Buffer =>
-      Buffer.from(ListRoomsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListRoomsRequest =>
-      ListRoomsRequest.decode(value),
-    responseSerialize: (value: ListRoomsResponse): Buffer =>
-      Buffer.from(ListRoomsResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ListRoomsResponse =>
-      ListRoomsResponse.decode(value),
+    requestSerialize: (value: ListRoomsRequest): Buffer => Buffer.from(ListRoomsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRoomsRequest => ListRoomsRequest.decode(value),
+    responseSerialize: (value: ListRoomsResponse): Buffer => Buffer.from(ListRoomsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRoomsResponse => ListRoomsResponse.decode(value),
   },
   /** UpdateRoom changes the title, owner or chat settings; fields left unset are kept. */
   updateRoom: {
     path: "/roomcast.v1.RoomService/UpdateRoom" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: UpdateRoomRequest): Buffer =>
-      Buffer.from(UpdateRoomRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): UpdateRoomRequest =>
-      UpdateRoomRequest.decode(value),
-    responseSerialize: (value: Room): Buffer =>
-      Buffer.from(Room.encode(value).finish()),
+    requestSerialize: (value: UpdateRoomRequest): Buffer => Buffer.from(UpdateRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateRoomRequest => UpdateRoomRequest.decode(value),
+    responseSerialize: (value: Room): Buffer => Buffer.from(Room.encode(value).finish()),
     responseDeserialize: (value: Buffer): Room => Room.decode(value),
   },
   /** ArchiveRoom closes a room for new sessions. Archiving twice is not an error. */
@@ -1118,12 +1025,9 @@ export const RoomServiceService = {
     path: "/roomcast.v1.RoomService/ArchiveRoom" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ArchiveRoomRequest): Buffer =>
-      Buffer.from(ArchiveRoomRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ArchiveRoomRequest =>
-      ArchiveRoomRequest.decode(value),
-    responseSerialize: (value: Room): Buffer =>
-      Buffer.from(Room.encode(value).finish()),
+    requestSerialize: (value: ArchiveRoomRequest): Buffer => Buffer.from(ArchiveRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ArchiveRoomRequest => ArchiveRoomRequest.decode(value),
+    responseSerialize: (value: Room): Buffer => Buffer.from(Room.encode(value).finish()),
     responseDeserialize: (value: Buffer): Room => Room.decode(value),
   },
 } as const;
@@ -1159,10 +1063,7 @@ export interface RoomServiceClient extends Client {
     callback: (error: ServiceError | null, response: Room) => void,
   ): ClientUnaryCall;
   /** GetRoom reads one room by id, archived or not. */
-  getRoom(
-    request: GetRoomRequest,
-    callback: (error: ServiceError | null, response: Room) => void,
-  ): ClientUnaryCall;
+  getRoom(request: GetRoomRequest, callback: (error: ServiceError | null, response: Room) => void): ClientUnaryCall;
   getRoom(
     request: GetRoomRequest,
     metadata: Metadata,
@@ -1228,34 +1129,22 @@ export const RoomServiceClient = makeGenericClientConstructor(
   RoomServiceService,
   "roomcast.v1.RoomService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): RoomServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): RoomServiceClient;
   service: typeof RoomServiceService;
   serviceName: string;
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();

@@ -37,7 +37,9 @@ export interface Session {
   title: string;
   state: StreamState;
   startTime?: Date | undefined;
-  endTime?: Date | undefined;
+  endTime?:
+    | Date
+    | undefined;
   /** Viewers connected now. */
   viewerCount: string;
   /** The latest analytics pushed by Aggregation; final once the session ended. */
@@ -118,10 +120,7 @@ function createBaseSession(): Session {
 }
 
 export const Session: MessageFns<Session> = {
-  encode(
-    message: Session,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Session, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.id !== "0") {
       writer.uint32(8).int64(message.id);
     }
@@ -135,32 +134,22 @@ export const Session: MessageFns<Session> = {
       writer.uint32(32).int32(streamStateToNumber(message.state));
     }
     if (message.startTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.startTime),
-        writer.uint32(42).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(42).fork()).join();
     }
     if (message.endTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.endTime),
-        writer.uint32(50).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(50).fork()).join();
     }
     if (message.viewerCount !== "0") {
       writer.uint32(56).int64(message.viewerCount);
     }
     if (message.aggregates !== undefined) {
-      SessionAggregates.encode(
-        message.aggregates,
-        writer.uint32(66).fork(),
-      ).join();
+      SessionAggregates.encode(message.aggregates, writer.uint32(66).fork()).join();
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Session {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -209,9 +198,7 @@ export const Session: MessageFns<Session> = {
               break;
             }
 
-            message.startTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 6: {
@@ -219,9 +206,7 @@ export const Session: MessageFns<Session> = {
               break;
             }
 
-            message.endTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 7: {
@@ -237,10 +222,7 @@ export const Session: MessageFns<Session> = {
               break;
             }
 
-            message.aggregates = SessionAggregates.decode(
-              reader,
-              reader.uint32(),
-            );
+            message.aggregates = SessionAggregates.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -261,30 +243,26 @@ export const Session: MessageFns<Session> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
       title: isSet(object.title) ? globalThis.String(object.title) : "",
-      state: isSet(object.state)
-        ? streamStateFromJSON(object.state)
-        : StreamState.STREAM_STATE_UNSPECIFIED,
+      state: isSet(object.state) ? streamStateFromJSON(object.state) : StreamState.STREAM_STATE_UNSPECIFIED,
       startTime: isSet(object.startTime)
         ? fromJsonTimestamp(object.startTime)
         : isSet(object.start_time)
-          ? fromJsonTimestamp(object.start_time)
-          : undefined,
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
       endTime: isSet(object.endTime)
         ? fromJsonTimestamp(object.endTime)
         : isSet(object.end_time)
-          ? fromJsonTimestamp(object.end_time)
-          : undefined,
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
       viewerCount: isSet(object.viewerCount)
         ? globalThis.String(object.viewerCount)
         : isSet(object.viewer_count)
-          ? globalThis.String(object.viewer_count)
-          : "0",
-      aggregates: isSet(object.aggregates)
-        ? SessionAggregates.fromJSON(object.aggregates)
-        : undefined,
+        ? globalThis.String(object.viewer_count)
+        : "0",
+      aggregates: isSet(object.aggregates) ? SessionAggregates.fromJSON(object.aggregates) : undefined,
     };
   },
 
@@ -329,10 +307,9 @@ export const Session: MessageFns<Session> = {
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
     message.viewerCount = object.viewerCount ?? "0";
-    message.aggregates =
-      object.aggregates !== undefined && object.aggregates !== null
-        ? SessionAggregates.fromPartial(object.aggregates)
-        : undefined;
+    message.aggregates = (object.aggregates !== undefined && object.aggregates !== null)
+      ? SessionAggregates.fromPartial(object.aggregates)
+      : undefined;
     return message;
   },
 };
@@ -342,10 +319,7 @@ function createBaseStartSessionRequest(): StartSessionRequest {
 }
 
 export const StartSessionRequest: MessageFns<StartSessionRequest> = {
-  encode(
-    message: StartSessionRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: StartSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.roomId !== "0") {
       writer.uint32(8).int64(message.roomId);
     }
@@ -355,12 +329,8 @@ export const StartSessionRequest: MessageFns<StartSessionRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): StartSessionRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): StartSessionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -405,8 +375,8 @@ export const StartSessionRequest: MessageFns<StartSessionRequest> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
       title: isSet(object.title) ? globalThis.String(object.title) : "",
     };
   },
@@ -422,14 +392,10 @@ export const StartSessionRequest: MessageFns<StartSessionRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StartSessionRequest>, I>>(
-    base?: I,
-  ): StartSessionRequest {
+  create<I extends Exact<DeepPartial<StartSessionRequest>, I>>(base?: I): StartSessionRequest {
     return StartSessionRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<StartSessionRequest>, I>>(
-    object: I,
-  ): StartSessionRequest {
+  fromPartial<I extends Exact<DeepPartial<StartSessionRequest>, I>>(object: I): StartSessionRequest {
     const message = createBaseStartSessionRequest();
     message.roomId = object.roomId ?? "0";
     message.title = object.title ?? "";
@@ -442,10 +408,7 @@ function createBaseGetSessionRequest(): GetSessionRequest {
 }
 
 export const GetSessionRequest: MessageFns<GetSessionRequest> = {
-  encode(
-    message: GetSessionRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: GetSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -453,8 +416,7 @@ export const GetSessionRequest: MessageFns<GetSessionRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): GetSessionRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -491,8 +453,8 @@ export const GetSessionRequest: MessageFns<GetSessionRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
     };
   },
 
@@ -504,14 +466,10 @@ export const GetSessionRequest: MessageFns<GetSessionRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetSessionRequest>, I>>(
-    base?: I,
-  ): GetSessionRequest {
+  create<I extends Exact<DeepPartial<GetSessionRequest>, I>>(base?: I): GetSessionRequest {
     return GetSessionRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetSessionRequest>, I>>(
-    object: I,
-  ): GetSessionRequest {
+  fromPartial<I extends Exact<DeepPartial<GetSessionRequest>, I>>(object: I): GetSessionRequest {
     const message = createBaseGetSessionRequest();
     message.sessionId = object.sessionId ?? "0";
     return message;
@@ -523,10 +481,7 @@ function createBaseListSessionsRequest(): ListSessionsRequest {
 }
 
 export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
-  encode(
-    message: ListSessionsRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.roomId !== "0") {
       writer.uint32(8).int64(message.roomId);
     }
@@ -539,12 +494,8 @@ export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ListSessionsRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -597,18 +548,18 @@ export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
       roomId: isSet(object.roomId)
         ? globalThis.String(object.roomId)
         : isSet(object.room_id)
-          ? globalThis.String(object.room_id)
-          : "0",
+        ? globalThis.String(object.room_id)
+        : "0",
       pageSize: isSet(object.pageSize)
         ? globalThis.Number(object.pageSize)
         : isSet(object.page_size)
-          ? globalThis.Number(object.page_size)
-          : 0,
+        ? globalThis.Number(object.page_size)
+        : 0,
       pageToken: isSet(object.pageToken)
         ? globalThis.String(object.pageToken)
         : isSet(object.page_token)
-          ? globalThis.String(object.page_token)
-          : "",
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -626,14 +577,10 @@ export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSessionsRequest>, I>>(
-    base?: I,
-  ): ListSessionsRequest {
+  create<I extends Exact<DeepPartial<ListSessionsRequest>, I>>(base?: I): ListSessionsRequest {
     return ListSessionsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListSessionsRequest>, I>>(
-    object: I,
-  ): ListSessionsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListSessionsRequest>, I>>(object: I): ListSessionsRequest {
     const message = createBaseListSessionsRequest();
     message.roomId = object.roomId ?? "0";
     message.pageSize = object.pageSize ?? 0;
@@ -647,10 +594,7 @@ function createBaseListSessionsResponse(): ListSessionsResponse {
 }
 
 export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
-  encode(
-    message: ListSessionsResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.sessions) {
       Session.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -660,12 +604,8 @@ export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ListSessionsResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -707,14 +647,12 @@ export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
 
   fromJSON(object: any): ListSessionsResponse {
     return {
-      sessions: globalThis.Array.isArray(object?.sessions)
-        ? object.sessions.map((e: any) => Session.fromJSON(e))
-        : [],
+      sessions: globalThis.Array.isArray(object?.sessions) ? object.sessions.map((e: any) => Session.fromJSON(e)) : [],
       nextPageToken: isSet(object.nextPageToken)
         ? globalThis.String(object.nextPageToken)
         : isSet(object.next_page_token)
-          ? globalThis.String(object.next_page_token)
-          : "",
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -729,17 +667,12 @@ export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSessionsResponse>, I>>(
-    base?: I,
-  ): ListSessionsResponse {
+  create<I extends Exact<DeepPartial<ListSessionsResponse>, I>>(base?: I): ListSessionsResponse {
     return ListSessionsResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListSessionsResponse>, I>>(
-    object: I,
-  ): ListSessionsResponse {
+  fromPartial<I extends Exact<DeepPartial<ListSessionsResponse>, I>>(object: I): ListSessionsResponse {
     const message = createBaseListSessionsResponse();
-    message.sessions =
-      object.sessions?.map((e) => Session.fromPartial(e)) || [];
+    message.sessions = object.sessions?.map((e) => Session.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
@@ -750,10 +683,7 @@ function createBaseSetStreamStatusRequest(): SetStreamStatusRequest {
 }
 
 export const SetStreamStatusRequest: MessageFns<SetStreamStatusRequest> = {
-  encode(
-    message: SetStreamStatusRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: SetStreamStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -763,12 +693,8 @@ export const SetStreamStatusRequest: MessageFns<SetStreamStatusRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): SetStreamStatusRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): SetStreamStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -813,11 +739,9 @@ export const SetStreamStatusRequest: MessageFns<SetStreamStatusRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
-      state: isSet(object.state)
-        ? streamStateFromJSON(object.state)
-        : StreamState.STREAM_STATE_UNSPECIFIED,
+        ? globalThis.String(object.session_id)
+        : "0",
+      state: isSet(object.state) ? streamStateFromJSON(object.state) : StreamState.STREAM_STATE_UNSPECIFIED,
     };
   },
 
@@ -832,14 +756,10 @@ export const SetStreamStatusRequest: MessageFns<SetStreamStatusRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SetStreamStatusRequest>, I>>(
-    base?: I,
-  ): SetStreamStatusRequest {
+  create<I extends Exact<DeepPartial<SetStreamStatusRequest>, I>>(base?: I): SetStreamStatusRequest {
     return SetStreamStatusRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<SetStreamStatusRequest>, I>>(
-    object: I,
-  ): SetStreamStatusRequest {
+  fromPartial<I extends Exact<DeepPartial<SetStreamStatusRequest>, I>>(object: I): SetStreamStatusRequest {
     const message = createBaseSetStreamStatusRequest();
     message.sessionId = object.sessionId ?? "0";
     message.state = object.state ?? StreamState.STREAM_STATE_UNSPECIFIED;
@@ -852,10 +772,7 @@ function createBaseEndSessionRequest(): EndSessionRequest {
 }
 
 export const EndSessionRequest: MessageFns<EndSessionRequest> = {
-  encode(
-    message: EndSessionRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EndSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -863,8 +780,7 @@ export const EndSessionRequest: MessageFns<EndSessionRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): EndSessionRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -901,8 +817,8 @@ export const EndSessionRequest: MessageFns<EndSessionRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
     };
   },
 
@@ -914,14 +830,10 @@ export const EndSessionRequest: MessageFns<EndSessionRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndSessionRequest>, I>>(
-    base?: I,
-  ): EndSessionRequest {
+  create<I extends Exact<DeepPartial<EndSessionRequest>, I>>(base?: I): EndSessionRequest {
     return EndSessionRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<EndSessionRequest>, I>>(
-    object: I,
-  ): EndSessionRequest {
+  fromPartial<I extends Exact<DeepPartial<EndSessionRequest>, I>>(object: I): EndSessionRequest {
     const message = createBaseEndSessionRequest();
     message.sessionId = object.sessionId ?? "0";
     return message;
@@ -933,10 +845,7 @@ function createBasePostChatMessageRequest(): PostChatMessageRequest {
 }
 
 export const PostChatMessageRequest: MessageFns<PostChatMessageRequest> = {
-  encode(
-    message: PostChatMessageRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: PostChatMessageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "0") {
       writer.uint32(8).int64(message.sessionId);
     }
@@ -949,12 +858,8 @@ export const PostChatMessageRequest: MessageFns<PostChatMessageRequest> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): PostChatMessageRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): PostChatMessageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1007,13 +912,13 @@ export const PostChatMessageRequest: MessageFns<PostChatMessageRequest> = {
       sessionId: isSet(object.sessionId)
         ? globalThis.String(object.sessionId)
         : isSet(object.session_id)
-          ? globalThis.String(object.session_id)
-          : "0",
+        ? globalThis.String(object.session_id)
+        : "0",
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
-          ? globalThis.String(object.user_id)
-          : "0",
+        ? globalThis.String(object.user_id)
+        : "0",
       text: isSet(object.text) ? globalThis.String(object.text) : "",
     };
   },
@@ -1032,14 +937,10 @@ export const PostChatMessageRequest: MessageFns<PostChatMessageRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PostChatMessageRequest>, I>>(
-    base?: I,
-  ): PostChatMessageRequest {
+  create<I extends Exact<DeepPartial<PostChatMessageRequest>, I>>(base?: I): PostChatMessageRequest {
     return PostChatMessageRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<PostChatMessageRequest>, I>>(
-    object: I,
-  ): PostChatMessageRequest {
+  fromPartial<I extends Exact<DeepPartial<PostChatMessageRequest>, I>>(object: I): PostChatMessageRequest {
     const message = createBasePostChatMessageRequest();
     message.sessionId = object.sessionId ?? "0";
     message.userId = object.userId ?? "0";
@@ -1053,22 +954,15 @@ function createBasePostChatMessageResponse(): PostChatMessageResponse {
 }
 
 export const PostChatMessageResponse: MessageFns<PostChatMessageResponse> = {
-  encode(
-    message: PostChatMessageResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: PostChatMessageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.eventId !== "") {
       writer.uint32(10).string(message.eventId);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): PostChatMessageResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): PostChatMessageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -1105,8 +999,8 @@ export const PostChatMessageResponse: MessageFns<PostChatMessageResponse> = {
       eventId: isSet(object.eventId)
         ? globalThis.String(object.eventId)
         : isSet(object.event_id)
-          ? globalThis.String(object.event_id)
-          : "",
+        ? globalThis.String(object.event_id)
+        : "",
     };
   },
 
@@ -1118,14 +1012,10 @@ export const PostChatMessageResponse: MessageFns<PostChatMessageResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PostChatMessageResponse>, I>>(
-    base?: I,
-  ): PostChatMessageResponse {
+  create<I extends Exact<DeepPartial<PostChatMessageResponse>, I>>(base?: I): PostChatMessageResponse {
     return PostChatMessageResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<PostChatMessageResponse>, I>>(
-    object: I,
-  ): PostChatMessageResponse {
+  fromPartial<I extends Exact<DeepPartial<PostChatMessageResponse>, I>>(object: I): PostChatMessageResponse {
     const message = createBasePostChatMessageResponse();
     message.eventId = object.eventId ?? "";
     return message;
@@ -1133,350 +1023,299 @@ export const PostChatMessageResponse: MessageFns<PostChatMessageResponse> = {
 };
 
 function createBaseSignalUserPresenceRequest(): SignalUserPresenceRequest {
-  return {
-    sessionId: "0",
-    userId: "0",
-    action: PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
-    connectionId: "",
-  };
+  return { sessionId: "0", userId: "0", action: PresenceAction.PRESENCE_ACTION_UNSPECIFIED, connectionId: "" };
 }
 
-export const SignalUserPresenceRequest: MessageFns<SignalUserPresenceRequest> =
-  {
-    encode(
-      message: SignalUserPresenceRequest,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.sessionId !== "0") {
-        writer.uint32(8).int64(message.sessionId);
-      }
-      if (message.userId !== "0") {
-        writer.uint32(16).int64(message.userId);
-      }
-      if (message.action !== PresenceAction.PRESENCE_ACTION_UNSPECIFIED) {
-        writer.uint32(24).int32(presenceActionToNumber(message.action));
-      }
-      if (message.connectionId !== "") {
-        writer.uint32(34).string(message.connectionId);
-      }
-      return writer;
-    },
+export const SignalUserPresenceRequest: MessageFns<SignalUserPresenceRequest> = {
+  encode(message: SignalUserPresenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "0") {
+      writer.uint32(8).int64(message.sessionId);
+    }
+    if (message.userId !== "0") {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.action !== PresenceAction.PRESENCE_ACTION_UNSPECIFIED) {
+      writer.uint32(24).int32(presenceActionToNumber(message.action));
+    }
+    if (message.connectionId !== "") {
+      writer.uint32(34).string(message.connectionId);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): SignalUserPresenceRequest {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseSignalUserPresenceRequest();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.sessionId = reader.int64().toString();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.userId = reader.int64().toString();
-              continue;
-            }
-            case 3: {
-              if (tag !== 24) {
-                break;
-              }
-
-              message.action = presenceActionFromJSON(reader.int32());
-              continue;
-            }
-            case 4: {
-              if (tag !== 34) {
-                break;
-              }
-
-              message.connectionId = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): SignalUserPresenceRequest {
-      return {
-        sessionId: isSet(object.sessionId)
-          ? globalThis.String(object.sessionId)
-          : isSet(object.session_id)
-            ? globalThis.String(object.session_id)
-            : "0",
-        userId: isSet(object.userId)
-          ? globalThis.String(object.userId)
-          : isSet(object.user_id)
-            ? globalThis.String(object.user_id)
-            : "0",
-        action: isSet(object.action)
-          ? presenceActionFromJSON(object.action)
-          : PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
-        connectionId: isSet(object.connectionId)
-          ? globalThis.String(object.connectionId)
-          : isSet(object.connection_id)
-            ? globalThis.String(object.connection_id)
-            : "",
-      };
-    },
-
-    toJSON(message: SignalUserPresenceRequest): unknown {
-      const obj: any = {};
-      if (message.sessionId !== "0") {
-        obj.sessionId = message.sessionId;
-      }
-      if (message.userId !== "0") {
-        obj.userId = message.userId;
-      }
-      if (message.action !== PresenceAction.PRESENCE_ACTION_UNSPECIFIED) {
-        obj.action = presenceActionToJSON(message.action);
-      }
-      if (message.connectionId !== "") {
-        obj.connectionId = message.connectionId;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<SignalUserPresenceRequest>, I>>(
-      base?: I,
-    ): SignalUserPresenceRequest {
-      return SignalUserPresenceRequest.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<SignalUserPresenceRequest>, I>>(
-      object: I,
-    ): SignalUserPresenceRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalUserPresenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseSignalUserPresenceRequest();
-      message.sessionId = object.sessionId ?? "0";
-      message.userId = object.userId ?? "0";
-      message.action =
-        object.action ?? PresenceAction.PRESENCE_ACTION_UNSPECIFIED;
-      message.connectionId = object.connectionId ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sessionId = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.action = presenceActionFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.connectionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalUserPresenceRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "0",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "0",
+      action: isSet(object.action) ? presenceActionFromJSON(object.action) : PresenceAction.PRESENCE_ACTION_UNSPECIFIED,
+      connectionId: isSet(object.connectionId)
+        ? globalThis.String(object.connectionId)
+        : isSet(object.connection_id)
+        ? globalThis.String(object.connection_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SignalUserPresenceRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "0") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.userId !== "0") {
+      obj.userId = message.userId;
+    }
+    if (message.action !== PresenceAction.PRESENCE_ACTION_UNSPECIFIED) {
+      obj.action = presenceActionToJSON(message.action);
+    }
+    if (message.connectionId !== "") {
+      obj.connectionId = message.connectionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignalUserPresenceRequest>, I>>(base?: I): SignalUserPresenceRequest {
+    return SignalUserPresenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignalUserPresenceRequest>, I>>(object: I): SignalUserPresenceRequest {
+    const message = createBaseSignalUserPresenceRequest();
+    message.sessionId = object.sessionId ?? "0";
+    message.userId = object.userId ?? "0";
+    message.action = object.action ?? PresenceAction.PRESENCE_ACTION_UNSPECIFIED;
+    message.connectionId = object.connectionId ?? "";
+    return message;
+  },
+};
 
 function createBaseSignalUserPresenceResponse(): SignalUserPresenceResponse {
   return { viewerCount: "0" };
 }
 
-export const SignalUserPresenceResponse: MessageFns<SignalUserPresenceResponse> =
-  {
-    encode(
-      message: SignalUserPresenceResponse,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.viewerCount !== "0") {
-        writer.uint32(8).int64(message.viewerCount);
-      }
-      return writer;
-    },
+export const SignalUserPresenceResponse: MessageFns<SignalUserPresenceResponse> = {
+  encode(message: SignalUserPresenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.viewerCount !== "0") {
+      writer.uint32(8).int64(message.viewerCount);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): SignalUserPresenceResponse {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseSignalUserPresenceResponse();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.viewerCount = reader.int64().toString();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): SignalUserPresenceResponse {
-      return {
-        viewerCount: isSet(object.viewerCount)
-          ? globalThis.String(object.viewerCount)
-          : isSet(object.viewer_count)
-            ? globalThis.String(object.viewer_count)
-            : "0",
-      };
-    },
-
-    toJSON(message: SignalUserPresenceResponse): unknown {
-      const obj: any = {};
-      if (message.viewerCount !== "0") {
-        obj.viewerCount = message.viewerCount;
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<SignalUserPresenceResponse>, I>>(
-      base?: I,
-    ): SignalUserPresenceResponse {
-      return SignalUserPresenceResponse.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<I extends Exact<DeepPartial<SignalUserPresenceResponse>, I>>(
-      object: I,
-    ): SignalUserPresenceResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): SignalUserPresenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseSignalUserPresenceResponse();
-      message.viewerCount = object.viewerCount ?? "0";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.viewerCount = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignalUserPresenceResponse {
+    return {
+      viewerCount: isSet(object.viewerCount)
+        ? globalThis.String(object.viewerCount)
+        : isSet(object.viewer_count)
+        ? globalThis.String(object.viewer_count)
+        : "0",
+    };
+  },
+
+  toJSON(message: SignalUserPresenceResponse): unknown {
+    const obj: any = {};
+    if (message.viewerCount !== "0") {
+      obj.viewerCount = message.viewerCount;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignalUserPresenceResponse>, I>>(base?: I): SignalUserPresenceResponse {
+    return SignalUserPresenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignalUserPresenceResponse>, I>>(object: I): SignalUserPresenceResponse {
+    const message = createBaseSignalUserPresenceResponse();
+    message.viewerCount = object.viewerCount ?? "0";
+    return message;
+  },
+};
 
 function createBaseUpdateSessionAggregatesRequest(): UpdateSessionAggregatesRequest {
   return { sessionId: "0", aggregates: undefined };
 }
 
-export const UpdateSessionAggregatesRequest: MessageFns<UpdateSessionAggregatesRequest> =
-  {
-    encode(
-      message: UpdateSessionAggregatesRequest,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.sessionId !== "0") {
-        writer.uint32(8).int64(message.sessionId);
-      }
-      if (message.aggregates !== undefined) {
-        SessionAggregates.encode(
-          message.aggregates,
-          writer.uint32(18).fork(),
-        ).join();
-      }
-      return writer;
-    },
+export const UpdateSessionAggregatesRequest: MessageFns<UpdateSessionAggregatesRequest> = {
+  encode(message: UpdateSessionAggregatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "0") {
+      writer.uint32(8).int64(message.sessionId);
+    }
+    if (message.aggregates !== undefined) {
+      SessionAggregates.encode(message.aggregates, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): UpdateSessionAggregatesRequest {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseUpdateSessionAggregatesRequest();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.sessionId = reader.int64().toString();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.aggregates = SessionAggregates.decode(
-                reader,
-                reader.uint32(),
-              );
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    fromJSON(object: any): UpdateSessionAggregatesRequest {
-      return {
-        sessionId: isSet(object.sessionId)
-          ? globalThis.String(object.sessionId)
-          : isSet(object.session_id)
-            ? globalThis.String(object.session_id)
-            : "0",
-        aggregates: isSet(object.aggregates)
-          ? SessionAggregates.fromJSON(object.aggregates)
-          : undefined,
-      };
-    },
-
-    toJSON(message: UpdateSessionAggregatesRequest): unknown {
-      const obj: any = {};
-      if (message.sessionId !== "0") {
-        obj.sessionId = message.sessionId;
-      }
-      if (message.aggregates !== undefined) {
-        obj.aggregates = SessionAggregates.toJSON(message.aggregates);
-      }
-      return obj;
-    },
-
-    create<I extends Exact<DeepPartial<UpdateSessionAggregatesRequest>, I>>(
-      base?: I,
-    ): UpdateSessionAggregatesRequest {
-      return UpdateSessionAggregatesRequest.fromPartial(base ?? ({} as any));
-    },
-    fromPartial<
-      I extends Exact<DeepPartial<UpdateSessionAggregatesRequest>, I>,
-    >(object: I): UpdateSessionAggregatesRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSessionAggregatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseUpdateSessionAggregatesRequest();
-      message.sessionId = object.sessionId ?? "0";
-      message.aggregates =
-        object.aggregates !== undefined && object.aggregates !== null
-          ? SessionAggregates.fromPartial(object.aggregates)
-          : undefined;
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sessionId = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.aggregates = SessionAggregates.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSessionAggregatesRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "0",
+      aggregates: isSet(object.aggregates) ? SessionAggregates.fromJSON(object.aggregates) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateSessionAggregatesRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "0") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.aggregates !== undefined) {
+      obj.aggregates = SessionAggregates.toJSON(message.aggregates);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSessionAggregatesRequest>, I>>(base?: I): UpdateSessionAggregatesRequest {
+    return UpdateSessionAggregatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSessionAggregatesRequest>, I>>(
+    object: I,
+  ): UpdateSessionAggregatesRequest {
+    const message = createBaseUpdateSessionAggregatesRequest();
+    message.sessionId = object.sessionId ?? "0";
+    message.aggregates = (object.aggregates !== undefined && object.aggregates !== null)
+      ? SessionAggregates.fromPartial(object.aggregates)
+      : undefined;
+    return message;
+  },
+};
 
 /** SessionService runs live sessions: one at a time per room, with chat and presence. */
 export type SessionServiceService = typeof SessionServiceService;
@@ -1486,24 +1325,18 @@ export const SessionServiceService = {
     path: "/roomcast.v1.SessionService/StartSession" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: StartSessionRequest): Buffer =>
-      Buffer.from(StartSessionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): StartSessionRequest =>
-      StartSessionRequest.decode(value),
-    responseSerialize: (value: Session): Buffer =>
-      Buffer.from(Session.encode(value).finish()),
+    requestSerialize: (value: StartSessionRequest): Buffer => Buffer.from(StartSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartSessionRequest => StartSessionRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
   getSession: {
     path: "/roomcast.v1.SessionService/GetSession" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetSessionRequest): Buffer =>
-      Buffer.from(GetSessionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetSessionRequest =>
-      GetSessionRequest.decode(value),
-    responseSerialize: (value: Session): Buffer =>
-      Buffer.from(Session.encode(value).finish()),
+    requestSerialize: (value: GetSessionRequest): Buffer => Buffer.from(GetSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSessionRequest => GetSessionRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
   /** ListSessions pages through sessions, newest first. */
@@ -1511,14 +1344,11 @@ export const SessionServiceService = {
     path: "/roomcast.v1.SessionService/ListSessions" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListSessionsRequest): Buffer =>
-      Buffer.from(ListSessionsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListSessionsRequest =>
-      ListSessionsRequest.decode(value),
+    requestSerialize: (value: ListSessionsRequest): Buffer => Buffer.from(ListSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSessionsRequest => ListSessionsRequest.decode(value),
     responseSerialize: (value: ListSessionsResponse): Buffer =>
       Buffer.from(ListSessionsResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ListSessionsResponse =>
-      ListSessionsResponse.decode(value),
+    responseDeserialize: (value: Buffer): ListSessionsResponse => ListSessionsResponse.decode(value),
   },
   /** SetStreamStatus pauses or resumes a live stream. */
   setStreamStatus: {
@@ -1527,10 +1357,8 @@ export const SessionServiceService = {
     responseStream: false as const,
     requestSerialize: (value: SetStreamStatusRequest): Buffer =>
       Buffer.from(SetStreamStatusRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): SetStreamStatusRequest =>
-      SetStreamStatusRequest.decode(value),
-    responseSerialize: (value: Session): Buffer =>
-      Buffer.from(Session.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetStreamStatusRequest => SetStreamStatusRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
   /** EndSession ends the session; its analytics become final. */
@@ -1538,12 +1366,9 @@ export const SessionServiceService = {
     path: "/roomcast.v1.SessionService/EndSession" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: EndSessionRequest): Buffer =>
-      Buffer.from(EndSessionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): EndSessionRequest =>
-      EndSessionRequest.decode(value),
-    responseSerialize: (value: Session): Buffer =>
-      Buffer.from(Session.encode(value).finish()),
+    requestSerialize: (value: EndSessionRequest): Buffer => Buffer.from(EndSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndSessionRequest => EndSessionRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
   /** PostChatMessage accepts a chat message checked against the room's chat settings. */
@@ -1553,12 +1378,10 @@ export const SessionServiceService = {
     responseStream: false as const,
     requestSerialize: (value: PostChatMessageRequest): Buffer =>
       Buffer.from(PostChatMessageRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): PostChatMessageRequest =>
-      PostChatMessageRequest.decode(value),
+    requestDeserialize: (value: Buffer): PostChatMessageRequest => PostChatMessageRequest.decode(value),
     responseSerialize: (value: PostChatMessageResponse): Buffer =>
       Buffer.from(PostChatMessageResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PostChatMessageResponse =>
-      PostChatMessageResponse.decode(value),
+    responseDeserialize: (value: Buffer): PostChatMessageResponse => PostChatMessageResponse.decode(value),
   },
   /**
    * SignalUserPresence records a viewer joining or leaving. Called by Realtime.
@@ -1570,12 +1393,10 @@ export const SessionServiceService = {
     responseStream: false as const,
     requestSerialize: (value: SignalUserPresenceRequest): Buffer =>
       Buffer.from(SignalUserPresenceRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): SignalUserPresenceRequest =>
-      SignalUserPresenceRequest.decode(value),
+    requestDeserialize: (value: Buffer): SignalUserPresenceRequest => SignalUserPresenceRequest.decode(value),
     responseSerialize: (value: SignalUserPresenceResponse): Buffer =>
       Buffer.from(SignalUserPresenceResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): SignalUserPresenceResponse =>
-      SignalUserPresenceResponse.decode(value),
+    responseDeserialize: (value: Buffer): SignalUserPresenceResponse => SignalUserPresenceResponse.decode(value),
   },
   /**
    * UpdateSessionAggregates stores the analytics Aggregation computed. Called by Aggregation.
@@ -1587,10 +1408,8 @@ export const SessionServiceService = {
     responseStream: false as const,
     requestSerialize: (value: UpdateSessionAggregatesRequest): Buffer =>
       Buffer.from(UpdateSessionAggregatesRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): UpdateSessionAggregatesRequest =>
-      UpdateSessionAggregatesRequest.decode(value),
-    responseSerialize: (value: Session): Buffer =>
-      Buffer.from(Session.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateSessionAggregatesRequest => UpdateSessionAggregatesRequest.decode(value),
+    responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
 } as const;
@@ -1606,26 +1425,17 @@ export interface SessionServiceServer extends UntypedServiceImplementation {
   /** EndSession ends the session; its analytics become final. */
   endSession: handleUnaryCall<EndSessionRequest, Session>;
   /** PostChatMessage accepts a chat message checked against the room's chat settings. */
-  postChatMessage: handleUnaryCall<
-    PostChatMessageRequest,
-    PostChatMessageResponse
-  >;
+  postChatMessage: handleUnaryCall<PostChatMessageRequest, PostChatMessageResponse>;
   /**
    * SignalUserPresence records a viewer joining or leaving. Called by Realtime.
    * Internal: Envoy does not route it.
    */
-  signalUserPresence: handleUnaryCall<
-    SignalUserPresenceRequest,
-    SignalUserPresenceResponse
-  >;
+  signalUserPresence: handleUnaryCall<SignalUserPresenceRequest, SignalUserPresenceResponse>;
   /**
    * UpdateSessionAggregates stores the analytics Aggregation computed. Called by Aggregation.
    * Internal: Envoy does not route it.
    */
-  updateSessionAggregates: handleUnaryCall<
-    UpdateSessionAggregatesRequest,
-    Session
-  >;
+  updateSessionAggregates: handleUnaryCall<UpdateSessionAggregatesRequest, Session>;
 }
 
 export interface SessionServiceClient extends Client {
@@ -1663,27 +1473,18 @@ export interface SessionServiceClient extends Client {
   /** ListSessions pages through sessions, newest first. */
   listSessions(
     request: ListSessionsRequest,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
   ): ClientUnaryCall;
   listSessions(
     request: ListSessionsRequest,
     metadata: Metadata,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
   ): ClientUnaryCall;
   listSessions(
     request: ListSessionsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (
-      error: ServiceError | null,
-      response: ListSessionsResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
   ): ClientUnaryCall;
   /** SetStreamStatus pauses or resumes a live stream. */
   setStreamStatus(
@@ -1720,27 +1521,18 @@ export interface SessionServiceClient extends Client {
   /** PostChatMessage accepts a chat message checked against the room's chat settings. */
   postChatMessage(
     request: PostChatMessageRequest,
-    callback: (
-      error: ServiceError | null,
-      response: PostChatMessageResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: PostChatMessageResponse) => void,
   ): ClientUnaryCall;
   postChatMessage(
     request: PostChatMessageRequest,
     metadata: Metadata,
-    callback: (
-      error: ServiceError | null,
-      response: PostChatMessageResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: PostChatMessageResponse) => void,
   ): ClientUnaryCall;
   postChatMessage(
     request: PostChatMessageRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (
-      error: ServiceError | null,
-      response: PostChatMessageResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: PostChatMessageResponse) => void,
   ): ClientUnaryCall;
   /**
    * SignalUserPresence records a viewer joining or leaving. Called by Realtime.
@@ -1748,27 +1540,18 @@ export interface SessionServiceClient extends Client {
    */
   signalUserPresence(
     request: SignalUserPresenceRequest,
-    callback: (
-      error: ServiceError | null,
-      response: SignalUserPresenceResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: SignalUserPresenceResponse) => void,
   ): ClientUnaryCall;
   signalUserPresence(
     request: SignalUserPresenceRequest,
     metadata: Metadata,
-    callback: (
-      error: ServiceError | null,
-      response: SignalUserPresenceResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: SignalUserPresenceResponse) => void,
   ): ClientUnaryCall;
   signalUserPresence(
     request: SignalUserPresenceRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (
-      error: ServiceError | null,
-      response: SignalUserPresenceResponse,
-    ) => void,
+    callback: (error: ServiceError | null, response: SignalUserPresenceResponse) => void,
   ): ClientUnaryCall;
   /**
    * UpdateSessionAggregates stores the analytics Aggregation computed. Called by Aggregation.
@@ -1795,34 +1578,22 @@ export const SessionServiceClient = makeGenericClientConstructor(
   SessionServiceService,
   "roomcast.v1.SessionService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): SessionServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): SessionServiceClient;
   service: typeof SessionServiceService;
   serviceName: string;
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();

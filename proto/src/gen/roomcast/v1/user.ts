@@ -133,10 +133,7 @@ function createBaseUser(): User {
 }
 
 export const User: MessageFns<User> = {
-  encode(
-    message: User,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: User, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.id !== "0") {
       writer.uint32(8).int64(message.id);
     }
@@ -150,23 +147,16 @@ export const User: MessageFns<User> = {
       writer.uint32(32).int32(userRoleToNumber(message.role));
     }
     if (message.createTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.createTime),
-        writer.uint32(42).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(42).fork()).join();
     }
     if (message.updateTime !== undefined) {
-      Timestamp.encode(
-        toTimestamp(message.updateTime),
-        writer.uint32(50).fork(),
-      ).join();
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(50).fork()).join();
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): User {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -215,9 +205,7 @@ export const User: MessageFns<User> = {
               break;
             }
 
-            message.createTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
           case 6: {
@@ -225,9 +213,7 @@ export const User: MessageFns<User> = {
               break;
             }
 
-            message.updateTime = fromTimestamp(
-              Timestamp.decode(reader, reader.uint32()),
-            );
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -249,21 +235,19 @@ export const User: MessageFns<User> = {
       displayName: isSet(object.displayName)
         ? globalThis.String(object.displayName)
         : isSet(object.display_name)
-          ? globalThis.String(object.display_name)
-          : "",
-      role: isSet(object.role)
-        ? userRoleFromJSON(object.role)
-        : UserRole.USER_ROLE_UNSPECIFIED,
+        ? globalThis.String(object.display_name)
+        : "",
+      role: isSet(object.role) ? userRoleFromJSON(object.role) : UserRole.USER_ROLE_UNSPECIFIED,
       createTime: isSet(object.createTime)
         ? fromJsonTimestamp(object.createTime)
         : isSet(object.create_time)
-          ? fromJsonTimestamp(object.create_time)
-          : undefined,
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
       updateTime: isSet(object.updateTime)
         ? fromJsonTimestamp(object.updateTime)
         : isSet(object.update_time)
-          ? fromJsonTimestamp(object.update_time)
-          : undefined,
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
     };
   },
 
@@ -310,10 +294,7 @@ function createBaseCreateUserRequest(): CreateUserRequest {
 }
 
 export const CreateUserRequest: MessageFns<CreateUserRequest> = {
-  encode(
-    message: CreateUserRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: CreateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.handle !== "") {
       writer.uint32(10).string(message.handle);
     }
@@ -327,8 +308,7 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): CreateUserRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -382,11 +362,9 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
       displayName: isSet(object.displayName)
         ? globalThis.String(object.displayName)
         : isSet(object.display_name)
-          ? globalThis.String(object.display_name)
-          : "",
-      role: isSet(object.role)
-        ? userRoleFromJSON(object.role)
-        : UserRole.USER_ROLE_UNSPECIFIED,
+        ? globalThis.String(object.display_name)
+        : "",
+      role: isSet(object.role) ? userRoleFromJSON(object.role) : UserRole.USER_ROLE_UNSPECIFIED,
     };
   },
 
@@ -404,14 +382,10 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateUserRequest>, I>>(
-    base?: I,
-  ): CreateUserRequest {
+  create<I extends Exact<DeepPartial<CreateUserRequest>, I>>(base?: I): CreateUserRequest {
     return CreateUserRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CreateUserRequest>, I>>(
-    object: I,
-  ): CreateUserRequest {
+  fromPartial<I extends Exact<DeepPartial<CreateUserRequest>, I>>(object: I): CreateUserRequest {
     const message = createBaseCreateUserRequest();
     message.handle = object.handle ?? "";
     message.displayName = object.displayName ?? "";
@@ -425,10 +399,7 @@ function createBaseGetUserRequest(): GetUserRequest {
 }
 
 export const GetUserRequest: MessageFns<GetUserRequest> = {
-  encode(
-    message: GetUserRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: GetUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.userId !== "0") {
       writer.uint32(8).int64(message.userId);
     }
@@ -436,8 +407,7 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): GetUserRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -474,8 +444,8 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
-          ? globalThis.String(object.user_id)
-          : "0",
+        ? globalThis.String(object.user_id)
+        : "0",
     };
   },
 
@@ -487,14 +457,10 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetUserRequest>, I>>(
-    base?: I,
-  ): GetUserRequest {
+  create<I extends Exact<DeepPartial<GetUserRequest>, I>>(base?: I): GetUserRequest {
     return GetUserRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetUserRequest>, I>>(
-    object: I,
-  ): GetUserRequest {
+  fromPartial<I extends Exact<DeepPartial<GetUserRequest>, I>>(object: I): GetUserRequest {
     const message = createBaseGetUserRequest();
     message.userId = object.userId ?? "0";
     return message;
@@ -506,10 +472,7 @@ function createBaseListUsersRequest(): ListUsersRequest {
 }
 
 export const ListUsersRequest: MessageFns<ListUsersRequest> = {
-  encode(
-    message: ListUsersRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListUsersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.pageSize !== 0) {
       writer.uint32(8).int32(message.pageSize);
     }
@@ -520,8 +483,7 @@ export const ListUsersRequest: MessageFns<ListUsersRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ListUsersRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -566,13 +528,13 @@ export const ListUsersRequest: MessageFns<ListUsersRequest> = {
       pageSize: isSet(object.pageSize)
         ? globalThis.Number(object.pageSize)
         : isSet(object.page_size)
-          ? globalThis.Number(object.page_size)
-          : 0,
+        ? globalThis.Number(object.page_size)
+        : 0,
       pageToken: isSet(object.pageToken)
         ? globalThis.String(object.pageToken)
         : isSet(object.page_token)
-          ? globalThis.String(object.page_token)
-          : "",
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -587,14 +549,10 @@ export const ListUsersRequest: MessageFns<ListUsersRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListUsersRequest>, I>>(
-    base?: I,
-  ): ListUsersRequest {
+  create<I extends Exact<DeepPartial<ListUsersRequest>, I>>(base?: I): ListUsersRequest {
     return ListUsersRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListUsersRequest>, I>>(
-    object: I,
-  ): ListUsersRequest {
+  fromPartial<I extends Exact<DeepPartial<ListUsersRequest>, I>>(object: I): ListUsersRequest {
     const message = createBaseListUsersRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
@@ -607,10 +565,7 @@ function createBaseListUsersResponse(): ListUsersResponse {
 }
 
 export const ListUsersResponse: MessageFns<ListUsersResponse> = {
-  encode(
-    message: ListUsersResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ListUsersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.users) {
       User.encode(v!, writer.uint32(10).fork()).join();
     }
@@ -621,8 +576,7 @@ export const ListUsersResponse: MessageFns<ListUsersResponse> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ListUsersResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -664,14 +618,12 @@ export const ListUsersResponse: MessageFns<ListUsersResponse> = {
 
   fromJSON(object: any): ListUsersResponse {
     return {
-      users: globalThis.Array.isArray(object?.users)
-        ? object.users.map((e: any) => User.fromJSON(e))
-        : [],
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [],
       nextPageToken: isSet(object.nextPageToken)
         ? globalThis.String(object.nextPageToken)
         : isSet(object.next_page_token)
-          ? globalThis.String(object.next_page_token)
-          : "",
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -686,14 +638,10 @@ export const ListUsersResponse: MessageFns<ListUsersResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListUsersResponse>, I>>(
-    base?: I,
-  ): ListUsersResponse {
+  create<I extends Exact<DeepPartial<ListUsersResponse>, I>>(base?: I): ListUsersResponse {
     return ListUsersResponse.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListUsersResponse>, I>>(
-    object: I,
-  ): ListUsersResponse {
+  fromPartial<I extends Exact<DeepPartial<ListUsersResponse>, I>>(object: I): ListUsersResponse {
     const message = createBaseListUsersResponse();
     message.users = object.users?.map((e) => User.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
@@ -706,10 +654,7 @@ function createBaseUpdateUserRequest(): UpdateUserRequest {
 }
 
 export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
-  encode(
-    message: UpdateUserRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: UpdateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.userId !== "0") {
       writer.uint32(8).int64(message.userId);
     }
@@ -723,8 +668,7 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): UpdateUserRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
       throw new globalThis.Error("protobuf decode recursion limit exceeded");
@@ -777,16 +721,14 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
       userId: isSet(object.userId)
         ? globalThis.String(object.userId)
         : isSet(object.user_id)
-          ? globalThis.String(object.user_id)
-          : "0",
+        ? globalThis.String(object.user_id)
+        : "0",
       displayName: isSet(object.displayName)
         ? globalThis.String(object.displayName)
         : isSet(object.display_name)
-          ? globalThis.String(object.display_name)
-          : "",
-      role: isSet(object.role)
-        ? userRoleFromJSON(object.role)
-        : UserRole.USER_ROLE_UNSPECIFIED,
+        ? globalThis.String(object.display_name)
+        : "",
+      role: isSet(object.role) ? userRoleFromJSON(object.role) : UserRole.USER_ROLE_UNSPECIFIED,
     };
   },
 
@@ -804,14 +746,10 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(
-    base?: I,
-  ): UpdateUserRequest {
+  create<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(base?: I): UpdateUserRequest {
     return UpdateUserRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(
-    object: I,
-  ): UpdateUserRequest {
+  fromPartial<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(object: I): UpdateUserRequest {
     const message = createBaseUpdateUserRequest();
     message.userId = object.userId ?? "0";
     message.displayName = object.displayName ?? "";
@@ -828,12 +766,9 @@ export const UserServiceService = {
     path: "/roomcast.v1.UserService/CreateUser" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: CreateUserRequest): Buffer =>
-      Buffer.from(CreateUserRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CreateUserRequest =>
-      CreateUserRequest.decode(value),
-    responseSerialize: (value: User): Buffer =>
-      Buffer.from(User.encode(value).finish()),
+    requestSerialize: (value: CreateUserRequest): Buffer => Buffer.from(CreateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateUserRequest => CreateUserRequest.decode(value),
+    responseSerialize: (value: User): Buffer => Buffer.from(User.encode(value).finish()),
     responseDeserialize: (value: Buffer): User => User.decode(value),
   },
   /** GetUser reads one user by id. */
@@ -841,12 +776,9 @@ export const UserServiceService = {
     path: "/roomcast.v1.UserService/GetUser" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: GetUserRequest): Buffer =>
-      Buffer.from(GetUserRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetUserRequest =>
-      GetUserRequest.decode(value),
-    responseSerialize: (value: User): Buffer =>
-      Buffer.from(User.encode(value).finish()),
+    requestSerialize: (value: GetUserRequest): Buffer => Buffer.from(GetUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUserRequest => GetUserRequest.decode(value),
+    responseSerialize: (value: User): Buffer => Buffer.from(User.encode(value).finish()),
     responseDeserialize: (value: Buffer): User => User.decode(value),
   },
   /** ListUsers pages through users ordered by id. */
@@ -854,26 +786,19 @@ export const UserServiceService = {
     path: "/roomcast.v1.UserService/ListUsers" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: ListUsersRequest): Buffer =>
-      Buffer.from(ListUsersRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ListUsersRequest =>
-      ListUsersRequest.decode(value),
-    responseSerialize: (value: ListUsersResponse): Buffer =>
-      Buffer.from(ListUsersResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ListUsersResponse =>
-      ListUsersResponse.decode(value),
+    requestSerialize: (value: ListUsersRequest): Buffer => Buffer.from(ListUsersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListUsersRequest => ListUsersRequest.decode(value),
+    responseSerialize: (value: ListUsersResponse): Buffer => Buffer.from(ListUsersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListUsersResponse => ListUsersResponse.decode(value),
   },
   /** UpdateUser changes the display name or role; fields left empty are kept. */
   updateUser: {
     path: "/roomcast.v1.UserService/UpdateUser" as const,
     requestStream: false as const,
     responseStream: false as const,
-    requestSerialize: (value: UpdateUserRequest): Buffer =>
-      Buffer.from(UpdateUserRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): UpdateUserRequest =>
-      UpdateUserRequest.decode(value),
-    responseSerialize: (value: User): Buffer =>
-      Buffer.from(User.encode(value).finish()),
+    requestSerialize: (value: UpdateUserRequest): Buffer => Buffer.from(UpdateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateUserRequest => UpdateUserRequest.decode(value),
+    responseSerialize: (value: User): Buffer => Buffer.from(User.encode(value).finish()),
     responseDeserialize: (value: Buffer): User => User.decode(value),
   },
 } as const;
@@ -907,10 +832,7 @@ export interface UserServiceClient extends Client {
     callback: (error: ServiceError | null, response: User) => void,
   ): ClientUnaryCall;
   /** GetUser reads one user by id. */
-  getUser(
-    request: GetUserRequest,
-    callback: (error: ServiceError | null, response: User) => void,
-  ): ClientUnaryCall;
+  getUser(request: GetUserRequest, callback: (error: ServiceError | null, response: User) => void): ClientUnaryCall;
   getUser(
     request: GetUserRequest,
     metadata: Metadata,
@@ -960,34 +882,22 @@ export const UserServiceClient = makeGenericClientConstructor(
   UserServiceService,
   "roomcast.v1.UserService",
 ) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): UserServiceClient;
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): UserServiceClient;
   service: typeof UserServiceService;
   serviceName: string;
 };
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends {}
-        ? { [K in keyof T]?: DeepPartial<T[K]> }
-        : Partial<T>;
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-type Exact<P, I extends P> = P extends Builtin
-  ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & {
-      [K in Exclude<keyof I, KeysOfUnion<P>>]: never;
-    };
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();
