@@ -13,7 +13,11 @@ export function aggregationServiceHandlers(
   return {
     getSessionAggregates: unary(deps, 'GetSessionAggregates', async (request) => {
       const sessionId = requireId(request.sessionId, 'session_id');
-      const stored = await store.get(sessionId);
+      let stored = await store.get(sessionId);
+      if (!stored) {
+        await aggregator.foldNow(sessionId);
+        stored = await store.get(sessionId);
+      }
       if (!stored) throw noAggregates(sessionId);
       return toAggregates(stored.summary, stored.updateTime);
     }),

@@ -98,6 +98,14 @@ export class SessionAggregator {
     await this.triggers.stop();
   }
 
+  /**
+   * Folds what Event stored of a session that has not been folded yet, at once rather than at
+   * the next trigger, so a read right after a session's first events finds them counted.
+   */
+  async foldNow(sessionId: string): Promise<void> {
+    await this.refresh(sessionId);
+  }
+
   /** Folds a session's history again from sequence 0 and replaces its state. */
   async recompute(sessionId: string): Promise<SessionAggregates> {
     let state = emptyState(sessionId);
@@ -215,6 +223,6 @@ export class SessionAggregator {
 export function noAggregates(sessionId: string) {
   return notFound(
     'SESSION_AGGREGATES_NOT_FOUND',
-    `session ${sessionId} has no analytics: no event of it was stored`,
+    `session ${sessionId} has no analytics: Event has stored no event of it`,
   );
 }

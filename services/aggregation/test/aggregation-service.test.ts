@@ -34,7 +34,9 @@ let session: FakeSessionService;
 let aggregation: RunningService;
 let client: AggregationServiceClient;
 
-function startAggregationInstance(): Promise<RunningService> {
+function startAggregationInstance(
+  overrides: { foldIntervalMs?: number } = {},
+): Promise<RunningService> {
   return startService(
     aggregationService({
       bindHost: '127.0.0.1',
@@ -49,12 +51,13 @@ function startAggregationInstance(): Promise<RunningService> {
       pushIntervalMs: 1_000,
       sweepIntervalMs: 60_000,
       staleAfterMs: 60_000,
+      ...overrides,
     }),
   );
 }
 
-async function startAggregation(): Promise<void> {
-  aggregation = await startAggregationInstance();
+async function startAggregation(overrides: { foldIntervalMs?: number } = {}): Promise<void> {
+  aggregation = await startAggregationInstance(overrides);
   client = new AggregationServiceClient(
     `127.0.0.1:${aggregation.grpcPort}`,
     credentials.createInsecure(),
@@ -344,6 +347,25 @@ describe('aggregation service', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('aggregation - a read of a session not folded yet folds it at once', async () => {
+    await stopAggregation();
+    // The fold loop will not run during this test: only the read itself can fold.
+    await startAggregation({ foldIntervalMs: 600_000 });
+    const s = sessionScript();
+    await publish([s.status(0, StreamState.STREAM_STATE_LIVE), s.chat(1, '41')]);
+    await until('Event to store both events', () =>
+      storedCount(s.sessionId) === 2 ? true : undefined,
+    );
+
+    expect(numbers(await get(s.sessionId))).toMatchObject({
+      messageCount: '1',
+      lastSequence: '2',
+      final: false,
+    });
+    await stopAggregation();
+    await startAggregation();
   });
 
   it('aggregation - refuses an unknown session and a bad id', async () => {
