@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { StoredEvent } from './session-socket.js';
+import { eventOfFrame, type StoredEvent } from './session-socket.js';
 
 /** Close codes after which a client should reconnect and resume (service restart, going away). */
 const RESUMABLE = new Set([1001, 1012]);
@@ -45,8 +45,8 @@ export class ResumingSocket {
   private dial(): Promise<WebSocket> {
     const socket = new WebSocket(this.urlAfter(this.lastSequence));
     socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; event?: StoredEvent };
-      if (frame.type === 'event' && frame.event) this.events.push(frame.event);
+      const event = eventOfFrame(data);
+      if (event) this.events.push(event);
     });
     return new Promise((resolve, reject) => {
       socket.once('open', () => {

@@ -23,9 +23,9 @@ export class SessionSocket {
   private constructor(socket: WebSocket) {
     this.socket = socket;
     socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; event?: StoredEvent };
-      if (frame.type !== 'event' || !frame.event) return;
-      this.events.push(frame.event);
+      const event = eventOfFrame(data);
+      if (!event) return;
+      this.events.push(event);
       this.arrivals.push(performance.now());
     });
     socket.on('close', (code) => {
@@ -87,4 +87,10 @@ export function assertContiguous(events: StoredEvent[], first: number): void {
       throw new Error(`event ${index} has sequence ${event.sequence}, expected ${expected}`);
     }
   });
+}
+
+/** The event an `event` frame carries; undefined for any other frame (such as `ready`). */
+export function eventOfFrame(data: WebSocket.RawData): StoredEvent | undefined {
+  const frame = JSON.parse(String(data)) as { type: string; event?: StoredEvent };
+  return frame.type === 'event' ? frame.event : undefined;
 }

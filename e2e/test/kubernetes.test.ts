@@ -40,11 +40,10 @@ afterAll(async () => {
 });
 
 function operatorConfig(identity: string) {
-  const port = (address: string) => address;
   return readOperatorConfig(
     new EnvReader({
       KUBECONFIG: controlPlane.kubeconfigPath,
-      ROOM_SERVICE_ADDR: port(`127.0.0.1:${stack.ports.services.room.grpc}`),
+      ROOM_SERVICE_ADDR: `127.0.0.1:${stack.ports.services.room.grpc}`,
       NATS_URL: stack.natsUrl,
       REDIS_URL: stack.redisUrl,
       POD_NAME: identity,
